@@ -1,0 +1,13 @@
+/** The command tree, in the order etcdctl registers it. */
+import type { CommandDef } from '../src/cli/types.js';
+import { compactionCommand, delCommand, getCommand, putCommand } from './kv.js';
+import { versionCommand } from './version.js';
+
+export function rootCommand(): CommandDef {
+  return {
+    name: 'etcdctl',
+    use: 'etcdctl',
+    short: 'A simple command line client for etcd3.',
+    subcommands: [getCommand, putCommand, delCommand, compactionCommand, versionCommand],
+  };
+}

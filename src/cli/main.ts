@@ -1,0 +1,345 @@
+/**
+ * Builds the commander program from the command tree, parses argv with
+ * etcdctl's (cobra/pflag) rules, runs the chosen command and turns every
+ * failure into etcdctl's `Error: ...` output and exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EtcdctlError, ExitCode } from '../errors.js';
+import { FlagValueError, parseFlagValue, parseGoBool, flagDisplayName, type FlagSpec, type FlagValue } from '../config/flags.js';
+import { GLOBAL_FLAGS, resolveGlobals, camel, type GlobalOptions } from '../config/globals.js';
+import { renderHelp, sortedSubcommands } from './help.js';
+import type { CommandDef, Context, IO } from './types.js';
+import type { EtcdClient } from '../client/client.js';
+import type { PrintOptions, Printer } from '../output/printer.js';
+
+/** Stands in for `--` among the positional arguments; argv can never contain a NUL. */
+const DASH_SENTINEL = '\u0000--';
+
+const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'bool', default: false, usage: 'help' };
+
+/** Everything needed to run one invocation. */
+export interface Invocation {
+  root: CommandDef;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  io: IO;
+}
+
+/** Thrown by the parser for errors cobra reports with the command's usage. */
+class UsageError extends Error {
+  constructor(message: string, readonly def: CommandDef) {
+    super(message);
+  }
+}
+
+function linkParents(def: CommandDef): void {
+  for (const sub of def.subcommands ?? []) {
+    sub.parent = def;
+    linkParents(sub);
+  }
+}
+
+function pathOf(def: CommandDef): CommandDef[] {
+  const path: CommandDef[] = [];
+  for (let cur = def.parent; cur; cur = cur.parent) path.unshift(cur);
+  return path;
+}
+
+/** All flags a command accepts besides the globals: its own, its persistent ones and its ancestors'. */
+function flagsOf(def: CommandDef): FlagSpec[] {
+  const inherited = pathOf(def).flatMap((d) => d.persistentFlags ?? []);
+  return [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...inherited];
+}
+
+/** Finds a subcommand by exact name or unique prefix (cobra's EnablePrefixMatching). */
+function findSub(def: CommandDef, token: string): CommandDef | undefined {
+  const subs = def.subcommands ?? [];
+  const exact = subs.find((s) => s.name === token);
+  if (exact) return exact;
+  const matches = subs.filter((s) => s.name.startsWith(token));
+  return matches.length === 1 && token !== '' ? matches[0] : undefined;
+}
+
+/**
+ * Rewrites argv so that commander parses it as pflag would: resolves command
+ * prefixes, turns `--bool=value` into `--bool`/`--no-bool`, and marks where
+ * `--` was. Returns the rewritten argv and the command it names.
+ */
+function preprocess(root: CommandDef, argv: string[]): { argv: string[]; def: CommandDef } {
+  const out: string[] = [];
+  let def = root;
+  let descending = true;
+  const specFor = (name: string, short: boolean): FlagSpec | undefined =>
+    [...GLOBAL_FLAGS, ...flagsOf(def), HELP_FLAG].find((f) => (short ? f.short === name : f.name === name));
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i];
+    if (t === '--') {
+      out.push('--', DASH_SENTINEL, ...argv.slice(i + 1));
+      break;
+    }
+    if (t.startsWith('--') && t.length > 2) {
+      const eq = t.indexOf('=');
+      const name = t.slice(2, eq < 0 ? undefined : eq);
+      const spec = specFor(name, false);
+      if (spec?.type === 'bool' && eq >= 0) {
+        let v: boolean;
+        try {
+          v = parseGoBool(t.slice(eq + 1));
+        } catch (err) {
+          throw new UsageError(`invalid argument ${JSON.stringify(t.slice(eq + 1))} for "${flagDisplayName(spec)}" flag: ${(err as Error).message}`, def);
+        }
+        out.push(v ? `--${name}` : `--no-${name}`);
+        continue;
+      }
+      out.push(t);
+      if (spec && spec.type !== 'bool' && eq < 0 && i + 1 < argv.length) out.push(argv[++i]);
+      continue;
+    }
+    if (t.startsWith('-') && t.length > 1) {
+      out.push(t);
+      const spec = specFor(t[1], true);
+      if (spec && spec.type !== 'bool' && t.length === 2 && i + 1 < argv.length) out.push(argv[++i]);
+      continue;
+    }
+    if (descending && def.subcommands?.length) {
+      const sub = findSub(def, t);
+      if (sub) {
+        def = sub;
+        out.push(sub.name);
+        continue;
+      }
+    }
+    descending = false;
+    out.push(t);
+  }
+  return { argv: out, def };
+}
+
+/** Cobra's suggestions: Levenshtein distance ≤ 2 or a prefix match. */
+function suggestions(def: CommandDef, typed: string): string[] {
+  const lev = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  return sortedSubcommands(def)
+    .filter((s) => lev(typed.toLowerCase(), s.name.toLowerCase()) <= 2 || s.name.toLowerCase().startsWith(typed.toLowerCase()))
+    .map((s) => s.name);
+}
+
+function commanderOption(spec: FlagSpec): Option {
+  const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.type === 'bool' ? '' : ' <value>'}`;
+  const opt = new Option(flags);
+  if (spec.type !== 'bool') {
+    opt.argParser((value: string, previous: FlagValue | undefined) => parseFlagValue(spec, value, previous));
+  }
+  return opt;
+}
+
+function addFlags(cmd: Command, specs: FlagSpec[]): void {
+  for (const spec of specs) {
+    cmd.addOption(commanderOption(spec));
+    if (spec.type === 'bool') cmd.addOption(new Option(`--no-${spec.name}`).hideHelp());
+  }
+}
+
+/** Reads parsed values: name → value for the given flags, defaults filled in. */
+function readFlags(cmd: Command, specs: FlagSpec[]): { values: Record<string, FlagValue>; given: Set<string> } {
+  const values: Record<string, FlagValue> = {};
+  const given = new Set<string>();
+  for (const spec of specs) {
+    const key = camel(spec.name);
+    const v = cmd.getOptionValue(key) as FlagValue | undefined;
+    if (v !== undefined && cmd.getOptionValueSource(key) === 'cli') {
+      values[spec.name] = v;
+      given.add(spec.name);
+    } else {
+      values[spec.name] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+    }
+  }
+  return { values, given };
+}
+
+function writeError(io: IO, err: EtcdctlError): void {
+  io.stderr.write(`Error: ${err.message}\n`);
+  for (const hint of err.hints) io.stderr.write(`${hint}\n`);
+}
+
+/** Maps commander's parse errors to pflag's wording. */
+function pflagMessage(err: CommanderError): string {
+  const m = /'([^']+)'/.exec(err.message);
+  const token = m?.[1] ?? '';
+  if (err.code === 'commander.unknownOption') {
+    if (token.startsWith('--')) return `unknown flag: ${token.replace(/=.*$/, '')}`;
+    return `unknown shorthand flag: '${token[1]}' in ${token}`;
+  }
+  if (err.code === 'commander.optionMissingArgument') {
+    const long = /--([\w-]+)/.exec(err.message)?.[1];
+    return `flag needs an argument: --${long}`;
+  }
+  return err.message.replace(/^error: /, '');
+}
+
+export async function run(inv: Invocation): Promise<number> {
+  const { root, io, env } = inv;
+  linkParents(root);
+
+  const apiVersion = env.ETCDCTL_API;
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== '3') {
+    if (apiVersion === '2') {
+      io.stderr.write('Error: ETCDCTL_API=2 selects the legacy v2 API, which etcdctl-ts does not implement; unset it or set ETCDCTL_API=3\n');
+    } else {
+      io.stderr.write(`unsupported API version: ${apiVersion}\n`);
+    }
+    return ExitCode.Error;
+  }
+
+  let target: CommandDef = root;
+  let argv: string[];
+  try {
+    ({ argv, def: target } = preprocess(root, inv.argv));
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(io, err.def, err.message);
+    throw err;
+  }
+
+  let invoked: { def: CommandDef; cmd: Command; args: string[] } | undefined;
+  const build = (def: CommandDef, parent: Command | undefined): Command => {
+    const cmd = parent ? parent.command(def.name) : new Command(def.name);
+    cmd.exitOverride();
+    cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+    cmd.helpOption(false);
+    cmd.helpCommand(false);
+    cmd.allowExcessArguments();
+    cmd.argument('[args...]');
+    addFlags(cmd, parent ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? []), HELP_FLAG] : [...GLOBAL_FLAGS, HELP_FLAG]);
+    cmd.action((args: string[], _opts: unknown, self: Command) => {
+      invoked = { def, cmd: self, args };
+    });
+    for (const sub of def.subcommands ?? []) build(sub, cmd);
+    return cmd;
+  };
+  const program = build(root, undefined);
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof FlagValueError) return usageFailure(io, target, err.message);
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.unknownCommand') return unknownCommand(io, root, /'([^']*)'/.exec(err.message)?.[1] ?? '');
+      return usageFailure(io, target, pflagMessage(err));
+    }
+    throw err;
+  }
+  if (!invoked) return ExitCode.Success;
+  const { def, cmd } = invoked;
+
+  const dashIndex = invoked.args.indexOf(DASH_SENTINEL);
+  const args = invoked.args.filter((a) => a !== DASH_SENTINEL);
+  const local = readFlags(cmd, flagsOf(def));
+  const globalCli = new Map<string, FlagValue>();
+  const helpWanted = cmd.getOptionValue('help') === true || program.getOptionValue('help') === true;
+  for (const spec of GLOBAL_FLAGS) {
+    const key = camel(spec.name);
+    if (program.getOptionValueSource(key) === 'cli') globalCli.set(spec.name, program.getOptionValue(key) as FlagValue);
+  }
+
+  if (helpWanted || !def.run) {
+    // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
+    if (def === root && args.length > 0 && !helpWanted) return unknownCommand(io, root, args[0]);
+    io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
+    return ExitCode.Success;
+  }
+
+  const globals = resolveGlobals(globalCli, env);
+  let client: EtcdClient | undefined;
+  const ctx: Context = {
+    args,
+    dashAt: dashIndex,
+    flags: local.values,
+    flagsGiven: local.given,
+    globals,
+    io,
+    env,
+    client: async () => {
+      if (!client) {
+        const mod = await import('../client/client.js');
+        warnUnknownEnv(io, globals);
+        client = new mod.EtcdClient(await mod.resolveClientConfig(globals, io));
+      }
+      return client;
+    },
+    printer: (opts?: Partial<PrintOptions>): Printer => makePrinter(globals, io, opts),
+    text: () => new printerFactory!.TextPrinter(io.stdout),
+    get interrupted() {
+      return interruption();
+    },
+  };
+  try {
+    await def.run(ctx);
+    return ExitCode.Success;
+  } catch (err) {
+    return reportFailure(io, err);
+  } finally {
+    client?.close();
+  }
+}
+
+let printerFactory: typeof import('../output/index.js') | undefined;
+/** Printers are loaded with the command; creating one validates --write-out. */
+function makePrinter(g: GlobalOptions, io: IO, opts?: Partial<PrintOptions>): Printer {
+  if (!printerFactory) throw new Error('printers not loaded');
+  return printerFactory.createPrinter(g.writeOut, io.stdout, { hex: g.hex, valueOnly: false, ...opts });
+}
+
+/** Loads the output layer; called once before commands run. */
+export async function loadPrinters(): Promise<void> {
+  printerFactory = await import('../output/index.js');
+}
+
+let interruptPromise: Promise<void> | undefined;
+function interruption(): Promise<void> {
+  if (!interruptPromise) {
+    interruptPromise = new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+  }
+  return interruptPromise;
+}
+
+function warnUnknownEnv(io: IO, g: GlobalOptions): void {
+  for (const v of g.unknownEnv) {
+    io.stderr.write(`${JSON.stringify({ level: 'warn', ts: new Date().toISOString(), msg: 'unrecognized environment variable', 'environment-variable': v })}\n`);
+  }
+}
+
+/** Prints an error that ends the command and returns its exit code. */
+export function reportFailure(io: IO, err: unknown): number {
+  if (err instanceof EtcdctlError) {
+    writeError(io, err);
+    return err.code;
+  }
+  const e = err as Error;
+  io.stderr.write(`Error: ${e?.message ?? String(err)}\n`);
+  return ExitCode.Error;
+}
+
+/** A flag error: usage on stdout, the error twice on stderr (etcdctl 3.5's cobra does this), exit 1. */
+function usageFailure(io: IO, def: CommandDef, message: string): number {
+  io.stderr.write(`Error: ${message}\n`);
+  io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
+  io.stderr.write(`\nError: ${message}\n`);
+  return ExitCode.Error;
+}
+
+function unknownCommand(io: IO, root: CommandDef, typed: string): number {
+  const sugg = suggestions(root, typed);
+  let msg = `unknown command ${JSON.stringify(typed)} for "etcdctl"`;
+  if (sugg.length) msg += `\n\nDid you mean this?\n${sugg.map((s) => `\t${s}\n`).join('')}`;
+  io.stderr.write(`Error: ${msg}\nRun 'etcdctl --help' for usage.\nError: ${msg}\n`);
+  return ExitCode.Error;
+}

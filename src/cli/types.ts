@@ -1,0 +1,52 @@
+/**
+ * What a command is: its place in the tree, its flags, and the function that
+ * runs it. Commands live in commands/ and see the world only through Context.
+ */
+import type { FlagSpec, FlagValue } from '../config/flags.js';
+import type { GlobalOptions } from '../config/globals.js';
+import type { EtcdClient } from '../client/client.js';
+import type { Printer, PrintOptions, Sink } from '../output/printer.js';
+import type { TextPrinter } from '../output/text.js';
+
+export interface IO {
+  stdout: Sink;
+  stderr: Sink;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface Context {
+  /** Positional arguments, with the `--` separator removed. */
+  args: string[];
+  /** How many positional arguments came before `--`, or -1 when there was none (cobra's ArgsLenAtDash). */
+  dashAt: number;
+  /** This command's own flags, parsed (defaults filled in). */
+  flags: Record<string, FlagValue>;
+  /** Names of this command's flags that were given on the command line. */
+  flagsGiven: Set<string>;
+  globals: GlobalOptions;
+  io: IO;
+  env: NodeJS.ProcessEnv;
+  /** The shared client, connected on first use and closed when the command ends. */
+  client(): Promise<EtcdClient>;
+  /** The printer for --write-out. */
+  printer(opts?: Partial<PrintOptions>): Printer;
+  /** Output that is fixed text whatever --write-out says. */
+  text(): TextPrinter;
+  /** Resolves when SIGINT or SIGTERM arrives (long-running commands stop cleanly on it). */
+  interrupted: Promise<void>;
+}
+
+export interface CommandDef {
+  name: string;
+  /** The usage line after "etcdctl", e.g. "get [options] <key> [range_end]". */
+  use: string;
+  short: string;
+  long?: string;
+  flags?: FlagSpec[];
+  /** Flags this command shares with its subcommands (etcdctl's persistent flags). */
+  persistentFlags?: FlagSpec[];
+  subcommands?: CommandDef[];
+  run?: (ctx: Context) => Promise<void> | void;
+  /** Set when the tree is assembled. */
+  parent?: CommandDef;
+}

@@ -1,0 +1,255 @@
+/**
+ * The one client every command uses: endpoint selection with failover, TLS,
+ * authentication, deadlines, and translation of failures into etcdctl's
+ * `Error: ...` lines and exit codes. Requests and replies are plain objects
+ * (see src/proto/codec.ts); every reply also keeps the raw bytes the server
+ * sent, which `-w protobuf` prints.
+ */
+import { readFileSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { decode, encode } from '../proto/codec.js';
+import { toEtcdctlError } from './errors.js';
+import { getMethodSchema } from '../proto/codec.js';
+import { EtcdctlError, ExitCode } from '../errors.js';
+import type { GlobalOptions } from '../config/globals.js';
+import { parseEndpoint, type Endpoint, EndpointError } from './endpoints.js';
+import { Connection, ConnectError, GrpcError, GrpcStream, Status, type ConnectOptions, type TlsSettings } from './grpc.js';
+import { diagnose } from './diagnose.js';
+import { askPassword } from '../prompt.js';
+import type { IO } from '../cli/types.js';
+
+export interface Reply<T = any> {
+  /** The decoded message. */
+  msg: T;
+  /** The bytes the server sent. */
+  raw: Buffer;
+  /** Fully qualified message type, e.g. etcdserverpb.RangeResponse. */
+  type: string;
+}
+
+export interface CallOptions {
+  /** Override the command timeout (ns); 0 means none. */
+  timeoutNs?: number;
+}
+
+/** Everything the client needs, resolved from the global options. */
+export interface ClientConfig {
+  endpoints: Endpoint[];
+  connect: ConnectOptions;
+  commandTimeoutNs: number;
+  user?: { name: string; password: string };
+}
+
+function readFileOrFail(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const reason = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
+    throw new EtcdctlError(`open ${path}: ${reason}`, ExitCode.BadArgs);
+  }
+}
+
+/** Builds the client configuration, with etcdctl's validation messages; asks for the password when --user has none. */
+export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<ClientConfig> {
+  for (const name of ['cert', 'key', 'cacert'] as const) {
+    if (g.given.has(name) && g[name] === '') {
+      throw new EtcdctlError(`empty string is passed to --${name} option`, ExitCode.BadArgs);
+    }
+  }
+  let endpoints: Endpoint[];
+  try {
+    endpoints = g.endpoints.filter((e) => e.trim() !== '').map(parseEndpoint);
+  } catch (err) {
+    if (err instanceof EndpointError) throw new EtcdctlError(err.message, ExitCode.BadArgs);
+    throw err;
+  }
+  if (endpoints.length === 0) throw new EtcdctlError('no endpoints given: set --endpoints', ExitCode.BadArgs);
+  if (g.cert && !g.key) throw new EtcdctlError('--cert requires --key', ExitCode.BadArgs);
+  if (g.key && !g.cert) throw new EtcdctlError('--key requires --cert', ExitCode.BadArgs);
+  const wantsTls = g.cacert !== '' || g.cert !== '' || g.key !== '' || endpoints.some((e) => e.secureScheme) || !g.insecureTransport;
+  let tls: TlsSettings | null = null;
+  if (wantsTls) {
+    tls = { insecureSkipVerify: g.insecureSkipTlsVerify };
+    if (g.cacert) tls.ca = readFileOrFail(g.cacert);
+    if (g.cert) tls.cert = readFileOrFail(g.cert);
+    if (g.key) tls.key = readFileOrFail(g.key);
+  }
+  let user: ClientConfig['user'];
+  if (g.user !== '') {
+    if (g.password !== '') user = { name: g.user, password: g.password };
+    else {
+      const idx = g.user.indexOf(':');
+      user = idx < 0 ? { name: g.user, password: await askPassword('Password: ', io) } : { name: g.user.slice(0, idx), password: g.user.slice(idx + 1) };
+    }
+  }
+  return {
+    endpoints,
+    connect: {
+      tls,
+      dialTimeoutMs: g.dialTimeout / 1e6,
+      keepaliveTimeMs: g.keepaliveTime / 1e6,
+      keepaliveTimeoutMs: g.keepaliveTimeout / 1e6,
+    },
+    commandTimeoutNs: g.commandTimeout,
+    user,
+  };
+}
+
+/** 'KV.Range' → the method's path and message types. */
+function lookupMethod(name: string) {
+  const [service, method] = name.split('.');
+  return getMethodSchema(`/etcdserverpb.${service}/${method}`);
+}
+
+/** Calls that only read, so they may be repeated on another member after a failure. */
+const SAFE_TO_RETRY = new Set([
+  'KV.Range', 'Cluster.MemberList', 'Maintenance.Status', 'Maintenance.Alarm', 'Maintenance.HashKV', 'Maintenance.Hash',
+  'Lease.LeaseTimeToLive', 'Lease.LeaseLeases', 'Auth.AuthStatus', 'Auth.UserGet', 'Auth.UserList', 'Auth.RoleGet', 'Auth.RoleList',
+]);
+
+export class EtcdClient {
+  private conn: Connection | undefined;
+  private connecting: Promise<Connection> | undefined;
+  private token: string | undefined;
+  /** Index of the endpoint to try first on the next connect. */
+  private next = 0;
+
+  constructor(readonly config: ClientConfig) {}
+
+  /** The endpoint of the current connection, once connected. */
+  get endpoint(): Endpoint | undefined {
+    return this.conn?.endpoint;
+  }
+
+  private metadata(): Record<string, string> | undefined {
+    return this.token ? { token: this.token } : undefined;
+  }
+
+  /** Connects to the first endpoint that answers, trying each in turn. */
+  private async connect(): Promise<Connection> {
+    if (this.conn && !this.conn.isClosed) return this.conn;
+    if (!this.connecting) {
+      this.connecting = this.dial().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    return this.connecting;
+  }
+
+  private async dial(): Promise<Connection> {
+    const eps = this.config.endpoints;
+    const failures: ConnectError[] = [];
+    for (let i = 0; i < eps.length; i++) {
+      const idx = (this.next + i) % eps.length;
+      try {
+        const conn = await Connection.open(eps[idx], this.config.connect);
+        this.next = idx;
+        this.conn = conn;
+        conn.onClose(() => {
+          // Start with the following endpoint next time: this one just failed.
+          if (this.conn === conn) this.next = (idx + 1) % eps.length;
+        });
+        if (this.config.user) await this.authenticate(conn);
+        return conn;
+      } catch (err) {
+        if (err instanceof ConnectError) failures.push(err);
+        else throw err;
+      }
+    }
+    const hint = await diagnose(failures[0], this.config.connect);
+    const prefix = failures.length > 1 ? `none of the ${failures.length} endpoints answered; ` : '';
+    throw new EtcdctlError('context deadline exceeded', ExitCode.Error, [`${prefix}${hint}`]);
+  }
+
+  private async authenticate(conn: Connection): Promise<void> {
+    const user = this.config.user!;
+    try {
+      const raw = await conn.unary(
+        '/etcdserverpb.Auth/Authenticate',
+        encode('etcdserverpb.AuthenticateRequest', { name: user.name, password: user.password }),
+        { timeoutMs: this.config.commandTimeoutNs / 1e6 },
+      );
+      this.token = decode('etcdserverpb.AuthenticateResponse', raw).token;
+    } catch (err) {
+      if (err instanceof GrpcError && err.details === 'etcdserver: authentication is not enabled') {
+        this.token = undefined;
+        return;
+      }
+      // etcdctl fails while creating its client here, with exit code 2.
+      throw toEtcdctlError(err, ExitCode.BadConnection);
+    }
+  }
+
+  /** A unary call, e.g. call('KV.Range', {key: 'foo'}). */
+  async call<T = any>(name: string, request: object, opts: CallOptions = {}): Promise<Reply<T>> {
+    const m = lookupMethod(name);
+    const body = encode(m.requestType, request);
+    const timeoutNs = opts.timeoutNs ?? this.config.commandTimeoutNs;
+    const deadline = timeoutNs > 0 ? Date.now() + timeoutNs / 1e6 : 0;
+    let attempts = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const conn = await this.connect();
+      const remaining = deadline ? deadline - Date.now() : 0;
+      if (deadline && remaining <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded');
+      try {
+        const raw = await conn.unary(m.path, body, { timeoutMs: remaining, metadata: this.metadata() });
+        return { msg: decode(m.responseType, raw), raw, type: m.responseType };
+      } catch (err) {
+        if (!(err instanceof GrpcError)) throw err;
+        attempts++;
+        if (err.details === 'etcdserver: invalid auth token' && this.config.user && !reauthenticated) {
+          reauthenticated = true;
+          await this.authenticate(conn);
+          continue;
+        }
+        const retry = err.code === Status.UNAVAILABLE && (err.notSent || SAFE_TO_RETRY.has(name));
+        if (retry && attempts < this.config.endpoints.length + 1) {
+          conn.close();
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Opens a streaming call; messages are decoded with the method's response type. */
+  async stream(name: string): Promise<EtcdStream> {
+    const m = lookupMethod(name);
+    const conn = await this.connect();
+    return new EtcdStream(conn.stream(m.path, this.metadata()), m.requestType, m.responseType);
+  }
+
+  close(): void {
+    this.conn?.close();
+    this.conn = undefined;
+  }
+}
+
+/** A stream of decoded messages. Events: 'message' (Reply), 'end' (GrpcError | undefined). */
+export class EtcdStream extends EventEmitter {
+  constructor(
+    private readonly inner: GrpcStream,
+    private readonly requestType: string,
+    private readonly responseType: string,
+  ) {
+    super();
+    inner.on('message', (raw: Buffer) => {
+      this.emit('message', { msg: decode(this.responseType, raw), raw, type: this.responseType } satisfies Reply);
+    });
+    inner.on('end', (err?: GrpcError) => this.emit('end', err));
+  }
+
+  send(request: object): void {
+    this.inner.write(encode(this.requestType, request));
+  }
+
+  end(): void {
+    this.inner.end();
+  }
+
+  cancel(): void {
+    this.inner.cancel();
+  }
+}

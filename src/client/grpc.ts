@@ -1,0 +1,396 @@
+/**
+ * A small gRPC client over Node's built-in HTTP/2: unary calls and streams of
+ * raw protobuf bytes. Encoding and decoding of messages happen elsewhere.
+ *
+ * Why not @grpc/grpc-js: loading it costs about as much start-up time as Node
+ * itself, and most etcdctl invocations are one short call in a fresh process.
+ * The protocol needed here (length-prefixed messages over one HTTP/2 stream,
+ * status in the trailers) is small, and owning it also lets connection
+ * failures be reported precisely.
+ */
+import http2 from 'node:http2';
+import net from 'node:net';
+import tls from 'node:tls';
+import { EventEmitter } from 'node:events';
+import { authority, type Endpoint } from './endpoints.js';
+import { GrpcError, Status } from './status.js';
+
+export { GrpcError, Status } from './status.js';
+
+export interface TlsSettings {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  insecureSkipVerify: boolean;
+  serverName?: string;
+}
+
+export interface ConnectOptions {
+  /** null means plaintext. */
+  tls: TlsSettings | null;
+  dialTimeoutMs: number;
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+}
+
+/** Why a connection could not be made; `cause` is the underlying Node error. */
+export class ConnectError extends Error {
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly kind: 'timeout' | 'failed',
+    override readonly cause: (Error & { code?: string }) | undefined,
+  ) {
+    super(cause?.message ?? kind);
+    this.name = 'ConnectError';
+  }
+}
+
+export type Metadata = Record<string, string>;
+
+export interface UnaryOptions {
+  /** Milliseconds; undefined or 0 means no deadline. */
+  timeoutMs?: number;
+  metadata?: Metadata;
+}
+
+const HEADER_LEN = 5;
+
+function frame(message: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_LEN + message.length);
+  out[0] = 0;
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, HEADER_LEN);
+  return out;
+}
+
+/** Splits a byte stream into gRPC messages. */
+class Deframer {
+  private pending: Buffer[] = [];
+  private size = 0;
+
+  push(chunk: Buffer, emit: (msg: Buffer) => void): void {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    while (this.size >= HEADER_LEN) {
+      const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+      const len = buf.readUInt32BE(1);
+      if (buf.length < HEADER_LEN + len) {
+        this.pending = [buf];
+        return;
+      }
+      if (buf[0] !== 0) throw new GrpcError(Status.INTERNAL, 'compressed gRPC messages are not supported');
+      emit(buf.subarray(HEADER_LEN, HEADER_LEN + len));
+      const rest = buf.subarray(HEADER_LEN + len);
+      this.pending = rest.length ? [rest] : [];
+      this.size = rest.length;
+    }
+  }
+}
+
+function decodeGrpcMessage(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Reads grpc-status/grpc-message from a header or trailer block, if present. */
+function statusFrom(headers: http2.IncomingHttpHeaders): { code: number; details: string } | undefined {
+  const raw = headers['grpc-status'];
+  if (raw === undefined) return undefined;
+  const code = Number(Array.isArray(raw) ? raw[0] : raw);
+  const msg = headers['grpc-message'];
+  return { code, details: decodeGrpcMessage(Array.isArray(msg) ? msg[0] : msg) };
+}
+
+function httpStatusToGrpc(status: number): number {
+  switch (status) {
+    case 400: return Status.INTERNAL;
+    case 401: return Status.UNAUTHENTICATED;
+    case 403: return Status.PERMISSION_DENIED;
+    case 404: return Status.UNIMPLEMENTED;
+    case 429: case 502: case 503: case 504: return Status.UNAVAILABLE;
+    default: return Status.UNKNOWN;
+  }
+}
+
+function grpcTimeout(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms))}m`;
+}
+
+/** One HTTP/2 connection to one endpoint. */
+export class Connection {
+  private closed = false;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private readonly closeListeners: Array<(err?: Error) => void> = [];
+
+  private constructor(
+    readonly endpoint: Endpoint,
+    private readonly session: http2.ClientHttp2Session,
+    private readonly scheme: 'http' | 'https',
+  ) {
+    session.on('close', () => this.markClosed());
+    session.on('error', (err) => this.markClosed(err));
+    session.on('goaway', () => this.markClosed(new Error('server sent GOAWAY')));
+  }
+
+  /** Connects and waits for the server's HTTP/2 SETTINGS, within the dial timeout. */
+  static open(endpoint: Endpoint, opts: ConnectOptions): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const scheme = opts.tls ? 'https' : 'http';
+      const target = `${scheme}://${authority(endpoint)}`;
+      let settled = false;
+      const connectOpts: http2.SecureClientSessionOptions = {
+        settings: { enablePush: false },
+      };
+      if (endpoint.socketPath !== undefined) {
+        const path = endpoint.socketPath;
+        connectOpts.createConnection = () => {
+          const sock = net.connect(path);
+          return opts.tls ? tls.connect({ socket: sock, ...tlsOptions(opts.tls, undefined) }) : sock;
+        };
+      } else if (opts.tls) {
+        Object.assign(connectOpts, tlsOptions(opts.tls, endpoint.host));
+      }
+      const session = http2.connect(target, connectOpts);
+      const timer = setTimeout(() => fail(new ConnectError(endpoint, 'timeout', undefined)), opts.dialTimeoutMs);
+      const fail = (err: ConnectError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        session.destroy();
+        reject(err);
+      };
+      session.once('error', (err: Error) => fail(new ConnectError(endpoint, 'failed', err)));
+      session.once('close', () => fail(new ConnectError(endpoint, 'failed', Object.assign(new Error('connection closed before HTTP/2 settings were received'), { code: 'ERR_NO_HTTP2' }))));
+      session.once('remoteSettings', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const conn = new Connection(endpoint, session, scheme);
+        conn.startKeepalive(opts.keepaliveTimeMs, opts.keepaliveTimeoutMs);
+        // Nothing else keeps the process alive on behalf of an idle connection.
+        session.unref();
+        resolve(conn);
+      });
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  onClose(listener: (err?: Error) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private markClosed(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    for (const l of this.closeListeners) l(err);
+  }
+
+  private startKeepalive(timeMs: number, timeoutMs: number): void {
+    if (timeMs <= 0) return;
+    this.keepaliveTimer = setInterval(() => {
+      if (this.closed) return;
+      const watchdog = setTimeout(() => {
+        this.markClosed(new Error('keepalive ping not answered'));
+        this.session.destroy();
+      }, timeoutMs);
+      watchdog.unref();
+      try {
+        this.session.ping((err) => {
+          clearTimeout(watchdog);
+          if (err && !this.closed) {
+            this.markClosed(err);
+            this.session.destroy();
+          }
+        });
+      } catch {
+        clearTimeout(watchdog);
+      }
+    }, timeMs);
+    this.keepaliveTimer.unref();
+  }
+
+  close(): void {
+    this.markClosed();
+    this.session.close();
+    this.session.destroy();
+  }
+
+  private headers(path: string, metadata: Metadata | undefined, timeoutMs: number | undefined): http2.OutgoingHttpHeaders {
+    const h: http2.OutgoingHttpHeaders = {
+      ':method': 'POST',
+      ':scheme': this.scheme,
+      ':path': path,
+      ':authority': authority(this.endpoint),
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'user-agent': 'etcdctl-ts',
+    };
+    if (timeoutMs && timeoutMs > 0) h['grpc-timeout'] = grpcTimeout(timeoutMs);
+    if (metadata) Object.assign(h, metadata);
+    return h;
+  }
+
+  /** One request message, one response message. */
+  unary(path: string, request: Uint8Array, opts: UnaryOptions = {}): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new GrpcError(Status.UNAVAILABLE, 'connection closed', true));
+        return;
+      }
+      let req: http2.ClientHttp2Stream;
+      try {
+        req = this.session.request(this.headers(path, opts.metadata, opts.timeoutMs));
+      } catch (err) {
+        reject(new GrpcError(Status.UNAVAILABLE, (err as Error).message, true));
+        return;
+      }
+      this.session.ref();
+      let response: Buffer | undefined;
+      let status: { code: number; details: string } | undefined;
+      let httpStatus = 0;
+      let sawHeaders = false;
+      let done = false;
+      const deframer = new Deframer();
+      const finish = (err?: GrpcError) => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        this.session.unref();
+        if (err) return reject(err);
+        if (!status) {
+          if (httpStatus && httpStatus !== 200) return reject(new GrpcError(httpStatusToGrpc(httpStatus), `unexpected HTTP status code ${httpStatus}`));
+          return reject(new GrpcError(Status.UNAVAILABLE, 'stream closed without a gRPC status', !sawHeaders));
+        }
+        if (status.code !== Status.OK) return reject(new GrpcError(status.code, status.details));
+        if (!response) return reject(new GrpcError(Status.INTERNAL, 'no response message'));
+        resolve(response);
+      };
+      const timer = opts.timeoutMs && opts.timeoutMs > 0
+        ? setTimeout(() => {
+            req.close(http2.constants.NGHTTP2_CANCEL);
+            finish(new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded'));
+          }, opts.timeoutMs)
+        : undefined;
+      req.on('response', (headers) => {
+        sawHeaders = true;
+        httpStatus = Number(headers[':status']);
+        status = statusFrom(headers) ?? status;
+      });
+      req.on('trailers', (trailers) => {
+        status = statusFrom(trailers) ?? status;
+      });
+      req.on('data', (chunk: Buffer) => {
+        try {
+          deframer.push(chunk, (msg) => {
+            response = Buffer.from(msg);
+          });
+        } catch (err) {
+          finish(err as GrpcError);
+        }
+      });
+      req.on('error', (err: Error) => finish(new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders)));
+      req.on('close', () => finish());
+      req.end(frame(request));
+    });
+  }
+
+  /** A streaming call; the caller writes requests and listens for messages. */
+  stream(path: string, metadata?: Metadata): GrpcStream {
+    return new GrpcStream(this, path, metadata);
+  }
+
+  /** @internal */
+  openRaw(path: string, metadata: Metadata | undefined): http2.ClientHttp2Stream {
+    if (this.closed) throw new GrpcError(Status.UNAVAILABLE, 'connection closed', true);
+    return this.session.request(this.headers(path, metadata, undefined));
+  }
+
+  /** @internal */
+  refSession(on: boolean): void {
+    if (this.closed) return;
+    if (on) this.session.ref();
+    else this.session.unref();
+  }
+}
+
+/**
+ * A streaming call. Events: 'message' (Buffer), 'end' (GrpcError | undefined:
+ * undefined means the server ended the stream with status OK).
+ */
+export class GrpcStream extends EventEmitter {
+  private readonly req: http2.ClientHttp2Stream;
+  private ended = false;
+
+  constructor(private readonly conn: Connection, path: string, metadata: Metadata | undefined) {
+    super();
+    this.req = conn.openRaw(path, metadata);
+    conn.refSession(true);
+    let status: { code: number; details: string } | undefined;
+    let sawHeaders = false;
+    const deframer = new Deframer();
+    this.req.on('response', (headers) => {
+      sawHeaders = true;
+      status = statusFrom(headers) ?? status;
+    });
+    this.req.on('trailers', (trailers) => {
+      status = statusFrom(trailers) ?? status;
+    });
+    this.req.on('data', (chunk: Buffer) => {
+      try {
+        deframer.push(chunk, (msg) => this.emit('message', Buffer.from(msg)));
+      } catch (err) {
+        this.finish(err as GrpcError);
+      }
+    });
+    this.req.on('error', (err: Error) => this.finish(new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders)));
+    this.req.on('close', () => {
+      if (!status) return this.finish(new GrpcError(Status.UNAVAILABLE, 'stream closed without a gRPC status', !sawHeaders));
+      this.finish(status.code === Status.OK ? undefined : new GrpcError(status.code, status.details));
+    });
+  }
+
+  private finish(err: GrpcError | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.conn.refSession(false);
+    this.emit('end', err);
+  }
+
+  write(message: Uint8Array): void {
+    if (this.ended || this.req.writableEnded || this.req.destroyed) return;
+    this.req.write(frame(message));
+  }
+
+  /** Half-closes the request side. */
+  end(): void {
+    if (!this.req.writableEnded && !this.req.destroyed) this.req.end();
+  }
+
+  /** Abandons the call. */
+  cancel(): void {
+    if (!this.req.destroyed) this.req.close(http2.constants.NGHTTP2_CANCEL);
+    this.finish(new GrpcError(Status.CANCELLED, 'context canceled'));
+  }
+}
+
+function tlsOptions(t: TlsSettings, host: string | undefined): tls.ConnectionOptions {
+  const o: tls.ConnectionOptions = {
+    ALPNProtocols: ['h2'],
+    rejectUnauthorized: !t.insecureSkipVerify,
+  };
+  if (t.ca) o.ca = t.ca;
+  if (t.cert) o.cert = t.cert;
+  if (t.key) o.key = t.key;
+  const name = t.serverName ?? host;
+  // SNI is only for names, not IP addresses.
+  if (name && net.isIP(name) === 0) o.servername = name;
+  return o;
+}
