@@ -2,12 +2,14 @@
 import type { CommandDef } from '../src/cli/types.js';
 import { compactionCommand, delCommand, getCommand, putCommand } from './kv.js';
 import { versionCommand } from './version.js';
+import { txnCommand } from './txn.js';
+import { watchCommand } from './watch.js';
 
 export function rootCommand(): CommandDef {
   return {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, compactionCommand, versionCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand],
   };
 }

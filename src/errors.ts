@@ -24,11 +24,15 @@ export class EtcdctlError extends Error {
   /** Extra lines printed after the `Error:` line (our diagnostics; etcdctl has none). */
   readonly hints: string[];
 
-  constructor(message: string, code: number = ExitCode.Error, hints: string[] = []) {
+  /** The failure was already reported; only the exit code is left. */
+  readonly silent: boolean;
+
+  constructor(message: string, code: number = ExitCode.Error, hints: string[] = [], silent = false) {
     super(message);
     this.name = 'EtcdctlError';
     this.code = code;
     this.hints = hints;
+    this.silent = silent;
   }
 }
 

@@ -65,12 +65,12 @@ function findSub(def: CommandDef, token: string): CommandDef | undefined {
  * prefixes, turns `--bool=value` into `--bool`/`--no-bool`, and marks where
  * `--` was. Returns the rewritten argv and the command it names.
  */
-function preprocess(root: CommandDef, argv: string[]): { argv: string[]; def: CommandDef } {
+function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOBAL_FLAGS): { argv: string[]; def: CommandDef } {
   const out: string[] = [];
   let def = root;
   let descending = true;
   const specFor = (name: string, short: boolean): FlagSpec | undefined =>
-    [...GLOBAL_FLAGS, ...flagsOf(def), HELP_FLAG].find((f) => (short ? f.short === name : f.name === name));
+    [...globals, ...flagsOf(def), HELP_FLAG].find((f) => (short ? f.short === name : f.name === name));
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i];
     if (t === '--') {
@@ -183,6 +183,56 @@ function pflagMessage(err: CommanderError): string {
   return err.message.replace(/^error: /, '');
 }
 
+interface Invoked {
+  def: CommandDef;
+  cmd: Command;
+  args: string[];
+}
+
+/** Mirrors the command tree into commander; `onInvoke` learns which command argv chose. */
+function buildCommander(def: CommandDef, parent: Command | undefined, withGlobals: boolean, onInvoke: (inv: Invoked) => void): Command {
+  const cmd = parent ? parent.command(def.name) : new Command(def.name);
+  cmd.exitOverride();
+  cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
+  cmd.helpOption(false);
+  cmd.helpCommand(false);
+  cmd.allowExcessArguments();
+  cmd.argument('[args...]');
+  const own = parent || !withGlobals ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? [])] : GLOBAL_FLAGS;
+  addFlags(cmd, [...own, HELP_FLAG]);
+  cmd.action((args: string[], _opts: unknown, self: Command) => onInvoke({ def, cmd: self, args }));
+  for (const sub of def.subcommands ?? []) buildCommander(sub, cmd, withGlobals, onInvoke);
+  return cmd;
+}
+
+/**
+ * Parses one line of arguments against a few commands (txn's put/get/del
+ * request lines): no global flags, same flag rules. Returns undefined when the
+ * line does not parse.
+ */
+export function parseCommandLine(
+  commands: CommandDef[],
+  tokens: string[],
+): { def: CommandDef; args: string[]; flags: Record<string, FlagValue> } | undefined {
+  const root: CommandDef = { name: 'txn-request', use: '', short: '', subcommands: commands.map((c) => ({ ...c, subcommands: undefined })) };
+  linkParents(root);
+  let found: Invoked | undefined;
+  const program = buildCommander(root, undefined, false, (inv) => {
+    found = inv;
+  });
+  let argv: string[];
+  try {
+    ({ argv } = preprocess(root, tokens, []));
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof FlagValueError || err instanceof CommanderError) return undefined;
+    throw err;
+  }
+  if (!found || found.def === root) return undefined;
+  const flags = readFlags(found.cmd, flagsOf(found.def)).values;
+  return { def: found.def, args: found.args.filter((a) => a !== DASH_SENTINEL), flags };
+}
+
 export async function run(inv: Invocation): Promise<number> {
   const { root, io, env } = inv;
   linkParents(root);
@@ -206,23 +256,10 @@ export async function run(inv: Invocation): Promise<number> {
     throw err;
   }
 
-  let invoked: { def: CommandDef; cmd: Command; args: string[] } | undefined;
-  const build = (def: CommandDef, parent: Command | undefined): Command => {
-    const cmd = parent ? parent.command(def.name) : new Command(def.name);
-    cmd.exitOverride();
-    cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-    cmd.helpOption(false);
-    cmd.helpCommand(false);
-    cmd.allowExcessArguments();
-    cmd.argument('[args...]');
-    addFlags(cmd, parent ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? []), HELP_FLAG] : [...GLOBAL_FLAGS, HELP_FLAG]);
-    cmd.action((args: string[], _opts: unknown, self: Command) => {
-      invoked = { def, cmd: self, args };
-    });
-    for (const sub of def.subcommands ?? []) build(sub, cmd);
-    return cmd;
-  };
-  const program = build(root, undefined);
+  let invoked: Invoked | undefined;
+  const program = buildCommander(root, undefined, true, (inv) => {
+    invoked = inv;
+  });
 
   try {
     program.parse(argv, { from: 'user' });
@@ -273,7 +310,7 @@ export async function run(inv: Invocation): Promise<number> {
       return client;
     },
     printer: (opts?: Partial<PrintOptions>): Printer => makePrinter(globals, io, opts),
-    text: () => new printerFactory!.TextPrinter(io.stdout),
+    text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
     get interrupted() {
       return interruption();
     },
@@ -320,7 +357,7 @@ function warnUnknownEnv(io: IO, g: GlobalOptions): void {
 /** Prints an error that ends the command and returns its exit code. */
 export function reportFailure(io: IO, err: unknown): number {
   if (err instanceof EtcdctlError) {
-    writeError(io, err);
+    if (!err.silent) writeError(io, err);
     return err.code;
   }
   const e = err as Error;

@@ -215,10 +215,10 @@ export class EtcdClient {
   }
 
   /** Opens a streaming call; messages are decoded with the method's response type. */
-  async stream(name: string): Promise<EtcdStream> {
+  async stream(name: string, extraMetadata?: Record<string, string>): Promise<EtcdStream> {
     const m = lookupMethod(name);
     const conn = await this.connect();
-    return new EtcdStream(conn.stream(m.path, this.metadata()), m.requestType, m.responseType);
+    return new EtcdStream(conn.stream(m.path, { ...this.metadata(), ...extraMetadata }), m.requestType, m.responseType);
   }
 
   close(): void {

@@ -5,10 +5,38 @@
 import type { Sink } from './printer.js';
 
 export class TextPrinter {
-  constructor(private readonly out: Sink) {}
+  constructor(
+    private readonly out: Sink,
+    private readonly err: Sink,
+  ) {}
+
+  /** watch: the server canceled a watch. */
+  watchCanceled(reason: string): void {
+    this.err.write(`watch was canceled (${reason})\n`);
+  }
+
+  /** watch: the per-event command failed; `command` is Go's %q of the argument list. */
+  watchCommandFailed(command: string, reason: string): void {
+    this.err.write(`command ${command} error (${reason})\n`);
+  }
+
+  /** watch -i: a line that is not a valid request. */
+  invalidWatchLine(message: string): void {
+    this.err.write(`${message}\n`);
+  }
 
   version(etcdctl: string, api: string): void {
     this.out.write(`etcdctl version: ${etcdctl}\nAPI version: ${api}\n`);
+  }
+
+  /** txn -i's section prompts. */
+  prompt(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+
+  /** watch: a progress notification (printed before the response itself). */
+  progressNotify(revision: bigint): void {
+    this.out.write(`progress notify: ${revision}\n`);
   }
 
   compaction(revision: bigint): void {
