@@ -4,12 +4,13 @@ import { compactionCommand, delCommand, getCommand, putCommand } from './kv.js';
 import { versionCommand } from './version.js';
 import { txnCommand } from './txn.js';
 import { watchCommand } from './watch.js';
+import { memberCommand } from './member.js';
 
 export function rootCommand(): CommandDef {
   return {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand, memberCommand],
   };
 }

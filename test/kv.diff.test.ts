@@ -170,7 +170,8 @@ const TABLE_ERROR = 'Error: table not supported as output format\n';
 
 // ---------------------------------------------------------------------------------------------
 
-describe('get (read-only, on an identical data set)', () => {
+// Read-only: the cases may run side by side.
+describe('get (read-only, on an identical data set)', { concurrency: 4 }, () => {
   let revAfterFirstWrites = 0;
   let leaseDec = '';
 
@@ -200,8 +201,6 @@ describe('get (read-only, on an identical data set)', () => {
     assert.equal(body.ID, leaseDec, `gateway lease grant: ${JSON.stringify(body)}`);
     await setupBoth(['put', 'g/leased', 'with lease', `--lease=${hex}`]);
   });
-
-  afterEach(resync);
 
   for (const f of FORMATS) {
     test(`get one key -w ${f}`, T, async (t) => {

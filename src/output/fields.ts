@@ -1,6 +1,6 @@
 /** `-w fields`: one `"Name" : value` line per field, as etcdctl prints them. */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
 import type { Printer, PrintOptions, Sink } from './printer.js';
 import { goQuote } from './goquote.js';
 import { emptyKv } from './simple.js';
@@ -62,6 +62,18 @@ export class FieldsPrinter implements Printer {
       this.field('Type', e.type === 1 ? 'DELETE' : 'PUT');
       if (e.prev_kv) this.kv('Prev', e.prev_kv);
       this.kv('', e.kv ?? emptyKv());
+    }
+  }
+
+  memberList(r: Reply<MemberListResponse>): void {
+    this.hdr(r.msg.header);
+    for (const m of r.msg.members) {
+      this.field('ID', m.ID);
+      this.field('Name', goQuote(m.name));
+      for (const u of m.peerURLs) this.field('PeerURL', goQuote(u));
+      for (const u of m.clientURLs) this.field('ClientURL', goQuote(u));
+      this.field('IsLearner', m.isLearner);
+      this.out.write('\n');
     }
   }
 }

@@ -4,9 +4,9 @@
  * are Go client structs with their own field names, written out here.
  */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { DeleteRangeResponse, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
 import type { Printer, PrintOptions, Sink } from './printer.js';
-import { goJSON } from './gojson.js';
+import { goJSON, goString } from './gojson.js';
 
 export class JsonPrinter implements Printer {
   constructor(private readonly out: Sink, private readonly opts: PrintOptions) {}
@@ -29,5 +29,23 @@ export class JsonPrinter implements Printer {
     this.out.write(
       `{"Header":${header},"Events":${events},"CompactRevision":${m.compact_revision},"Canceled":${m.canceled},"Created":${m.created}}\n`,
     );
+  }
+
+  /**
+   * With --hex, etcdctl writes IDs as hex strings. (etcdctl 3.5 misspells
+   * "clientURLs" as "clientURLS" there; 3.6 corrected it, and so do we.)
+   */
+  memberList(r: Reply<MemberListResponse>): void {
+    if (!this.opts.hex) return this.message(r);
+    const h = r.msg.header;
+    const hex = (v: bigint | undefined) => `"${BigInt.asUintN(64, v ?? 0n).toString(16)}"`;
+    const list = (l: string[]) => (l.length === 0 ? 'null' : `[${l.map(goString).join(',')}]`);
+    let out = `{"header":{"cluster_id":${hex(h?.cluster_id)},"member_id":${hex(h?.member_id)},"raft_term":${h?.raft_term ?? 0n}}`;
+    if (r.msg.members.length > 0) {
+      out += `,"members":[${r.msg.members
+        .map((m) => `{"ID":${hex(m.ID)},"name":${goString(m.name)},"peerURLs":${list(m.peerURLs)},"clientURLs":${list(m.clientURLs)}}`)
+        .join(',')}]`;
+    }
+    this.out.write(out + '}\n');
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Reply } from '../client/client.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
-import type { RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse, MemberListResponse } from '../proto/types.js';
 
 /** Where printers write: raw bytes or text. */
 export interface Sink {
@@ -24,6 +24,7 @@ export interface Printer {
   del(r: Reply<DeleteRangeResponse>): void;
   txn(r: Reply<TxnResponse>): void;
   watch(r: Reply<WatchResponse>): void;
+  memberList(r: Reply<MemberListResponse>): void;
 }
 
 export const FORMATS = ['simple', 'json', 'protobuf', 'fields', 'table'] as const;
@@ -46,4 +47,20 @@ export class UnsupportedPrinter implements Printer {
   del(_r: Reply<DeleteRangeResponse>): void { throw unsupported(this.format); }
   txn(_r: Reply<TxnResponse>): void { throw unsupported(this.format); }
   watch(_r: Reply<WatchResponse>): void { throw unsupported(this.format); }
+  memberList(_r: Reply<MemberListResponse>): void { throw unsupported(this.format); }
+}
+
+/** The rows etcdctl shows for a member list (simple and table formats). */
+export function memberListTable(r: MemberListResponse): { header: string[]; rows: string[][] } {
+  return {
+    header: ['ID', 'Status', 'Name', 'Peer Addrs', 'Client Addrs', 'Is Learner'],
+    rows: r.members.map((m) => [
+      BigInt.asUintN(64, m.ID).toString(16),
+      m.name === '' ? 'unstarted' : 'started',
+      m.name,
+      m.peerURLs.join(','),
+      m.clientURLs.join(','),
+      String(m.isLearner),
+    ]),
+  };
 }

@@ -1,6 +1,6 @@
 /** `-w protobuf`: the response message's protobuf bytes, with no framing or newline. */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { DeleteRangeResponse, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
 import type { Printer, Sink } from './printer.js';
 import { encode } from '../proto/codec.js';
 
@@ -16,6 +16,7 @@ export class ProtobufPrinter implements Printer {
   put(r: Reply<PutResponse>): void { this.message(r); }
   del(r: Reply<DeleteRangeResponse>): void { this.message(r); }
   txn(r: Reply<TxnResponse>): void { this.message(r); }
+  memberList(r: Reply<MemberListResponse>): void { this.message(r); }
 
   /** etcdctl re-encodes a WatchResponse from the client struct: only these fields survive. */
   watch(r: Reply<WatchResponse>): void {

@@ -1,7 +1,7 @@
 /** The default human format (`-w simple`). */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
-import type { Printer, PrintOptions, Sink } from './printer.js';
+import type { DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import { memberListTable, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { hexEscape } from './goquote.js';
 
 const NL = Buffer.from('\n');
@@ -54,6 +54,10 @@ export class SimplePrinter implements Printer {
       if (e.prev_kv) this.kv(e.prev_kv);
       this.kv(e.kv ?? emptyKv());
     }
+  }
+
+  memberList(r: Reply<MemberListResponse>): void {
+    for (const row of memberListTable(r.msg).rows) this.line(row.join(', '));
   }
 }
 

@@ -72,3 +72,16 @@ export interface WatchResponse {
 export interface CompactionResponse {
   header?: ResponseHeader;
 }
+
+export interface Member {
+  ID: bigint;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+}
+
+export interface MemberListResponse {
+  header?: ResponseHeader;
+  members: Member[];
+}
