@@ -222,22 +222,27 @@ out.push('  readonly responseStream: boolean;');
 out.push('}');
 out.push('');
 
-out.push('export const MESSAGES: { readonly [typeName: string]: MessageSchema } = {');
+// The message table is emitted as JSON text: V8 parses JSON much faster than
+// an object literal of the same size, and this table is loaded on every run.
+const messageTable = {};
 for (const type of messages) {
   const m = describeMessage(type);
-  out.push(`  ${q(m.name)}: {`);
-  out.push(`    name: ${q(m.name)},`);
-  if (m.fields.length === 0) {
-    out.push('    fields: [],');
-  } else {
-    out.push('    fields: [');
-    for (const f of m.fields) out.push(`      ${emitField(f)},`);
-    out.push('    ],');
-  }
-  out.push(`    oneofs: [${m.oneofs.map(q).join(', ')}],`);
-  out.push('  },');
+  messageTable[m.name] = {
+    name: m.name,
+    fields: m.fields.map((f) => ({
+      name: f.name,
+      no: f.no,
+      kind: f.kind,
+      type: f.type,
+      ...(f.repeated ? { repeated: true } : {}),
+      ...(f.oneof !== undefined ? { oneof: f.oneof } : {}),
+    })),
+    oneofs: m.oneofs,
+  };
 }
-out.push('};');
+out.push('export const MESSAGES: { readonly [typeName: string]: MessageSchema } = JSON.parse(');
+out.push(`  ${q(JSON.stringify(messageTable))},`);
+out.push(');');
 out.push('');
 
 out.push('export const ENUMS: { readonly [typeName: string]: EnumSchema } = {');

@@ -96,8 +96,10 @@ function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOB
       continue;
     }
     if (t.startsWith('-') && t.length > 1) {
-      out.push(t);
       const spec = specFor(t[1], true);
+      // pflag reads "-1" as a shorthand flag, not a negative number.
+      if (!spec) throw new UsageError(`unknown shorthand flag: '${t[1]}' in ${t}`, def);
+      out.push(t);
       if (spec && spec.type !== 'bool' && t.length === 2 && i + 1 < argv.length) out.push(argv[++i]);
       continue;
     }
@@ -190,7 +192,13 @@ interface Invoked {
 }
 
 /** Mirrors the command tree into commander; `onInvoke` learns which command argv chose. */
-function buildCommander(def: CommandDef, parent: Command | undefined, withGlobals: boolean, onInvoke: (inv: Invoked) => void): Command {
+function buildCommander(
+  def: CommandDef,
+  parent: Command | undefined,
+  withGlobals: boolean,
+  onInvoke: (inv: Invoked) => void,
+  only?: Set<CommandDef>,
+): Command {
   const cmd = parent ? parent.command(def.name) : new Command(def.name);
   cmd.exitOverride();
   cmd.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
@@ -201,7 +209,9 @@ function buildCommander(def: CommandDef, parent: Command | undefined, withGlobal
   const own = parent || !withGlobals ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? [])] : GLOBAL_FLAGS;
   addFlags(cmd, [...own, HELP_FLAG]);
   cmd.action((args: string[], _opts: unknown, self: Command) => onInvoke({ def, cmd: self, args }));
-  for (const sub of def.subcommands ?? []) buildCommander(sub, cmd, withGlobals, onInvoke);
+  for (const sub of def.subcommands ?? []) {
+    if (!only || only.has(sub)) buildCommander(sub, cmd, withGlobals, onInvoke, only);
+  }
   return cmd;
 }
 
@@ -257,9 +267,11 @@ export async function run(inv: Invocation): Promise<number> {
   }
 
   let invoked: Invoked | undefined;
+  // Only the commands on the way to the one argv names are built: that is all
+  // commander needs to dispatch, and it keeps start-up short.
   const program = buildCommander(root, undefined, true, (inv) => {
     invoked = inv;
-  });
+  }, new Set([...pathOf(target), target]));
 
   try {
     program.parse(argv, { from: 'user' });
