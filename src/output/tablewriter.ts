@@ -43,12 +43,29 @@ function wrapWords(words: string[], limit: number): string[][] {
   return lines;
 }
 
-/** A cell's lines; a single word longer than the limit stays whole. */
-export function wrapCell(text: string): string[] {
-  if (width(text) <= MAX_COL_WIDTH) return [text];
+/** tablewriter's WrapString: words split at single spaces, wrapped to `limit` (widened for a longer word). */
+function wrapString(text: string, limit: number): string[] {
   const words = text.replace(/\n/g, ' ').split(' ');
-  const limit = Math.max(MAX_COL_WIDTH, ...words.map(width));
-  return wrapWords(words, limit).map((w) => w.join(' '));
+  const lim = Math.max(limit, ...words.map(width));
+  return wrapWords(words, lim).map((w) => w.join(' '));
+}
+
+/**
+ * A cell's lines and the width it asks of its column (tablewriter's
+ * parseDimension): a cell wider than 30 columns is wrapped, and then asks for
+ * 30 columns (or its longest word), not for its longest wrapped line.
+ */
+export function layoutCell(text: string): { lines: string[]; width: number } {
+  const raw = text.split('\n');
+  let maxWidth = Math.min(MAX_COL_WIDTH, Math.max(...raw.map(width)));
+  const lines: string[] = [];
+  raw.forEach((para, i) => {
+    const paraLines = wrapString(para, maxWidth);
+    if (i > 0) lines.push(' ');
+    lines.push(...paraLines);
+  });
+  maxWidth = Math.max(maxWidth, ...lines.map(width));
+  return { lines, width: maxWidth };
 }
 
 /** tablewriter's Title(): upper case, with '_' and '.' as spaces. */
@@ -63,11 +80,11 @@ function center(s: string, w: number): string {
 }
 
 export function renderTable(header: string[], rows: string[][]): string {
-  const headCells = header.map((h) => wrapCell(title(h)));
-  const bodyCells = rows.map((r) => r.map((c) => wrapCell(c)));
-  const widths = header.map((_, i) =>
-    Math.max(...headCells[i].map(width), ...bodyCells.map((r) => Math.max(0, ...(r[i] ?? ['']).map(width)))),
-  );
+  const head = header.map((h) => layoutCell(title(h)));
+  const body = rows.map((r) => header.map((_, i) => layoutCell(r[i] ?? '')));
+  const widths = header.map((_, i) => Math.max(head[i].width, ...body.map((r) => r[i].width)));
+  const headCells = head.map((c) => c.lines);
+  const bodyCells = body.map((r) => r.map((c) => c.lines));
   const border = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+\n';
   const lines = (cells: string[][], align: (s: string, w: number) => string) => {
     const height = Math.max(...cells.map((c) => c.length));

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDuration, formatDuration } from '../src/config/duration.js';
+import { parseFlagValue, parseGoInt, parseGoBool, defaultText, type FlagSpec } from '../src/config/flags.js';
+import { resolveGlobals, GLOBAL_FLAGS } from '../src/config/globals.js';
+import { parseHexInt64, hex16 } from '../src/ids.js';
+import { prefixEnd } from '../src/keys.js';
+
+test('Go durations parse to nanoseconds with Go error messages', () => {
+  assert.equal(parseDuration('2s'), 2e9);
+  assert.equal(parseDuration('500ms'), 5e8);
+  assert.equal(parseDuration('1m30s'), 90e9);
+  assert.equal(parseDuration('1.5h'), 5400e9);
+  assert.equal(parseDuration('300us'), 3e5);
+  assert.equal(parseDuration('300µs'), 3e5);
+  assert.equal(parseDuration('0'), 0);
+  assert.equal(parseDuration('-1s'), -1e9);
+  assert.throws(() => parseDuration('abc'), { message: 'time: invalid duration "abc"' });
+  assert.throws(() => parseDuration('5'), { message: 'time: missing unit in duration "5"' });
+  assert.throws(() => parseDuration('5x'), { message: 'time: unknown unit "x" in duration "5x"' });
+  assert.throws(() => parseDuration(''), { message: 'time: invalid duration ""' });
+});
+
+test('durations print like time.Duration.String()', () => {
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(752793), '752.793µs');
+  assert.equal(formatDuration(1536662), '1.536662ms');
+  assert.equal(formatDuration(1000950017), '1.000950017s');
+  assert.equal(formatDuration(60e9), '1m0s');
+  assert.equal(formatDuration(3723.5e9), '1h2m3.5s');
+  assert.equal(formatDuration(999), '999ns');
+  assert.equal(formatDuration(2e9), '2s');
+});
+
+test('integers and booleans parse like strconv', () => {
+  assert.equal(parseGoInt('0x10', 'int64'), 16n);
+  assert.equal(parseGoInt('-9223372036854775808', 'int64'), -(1n << 63n));
+  assert.throws(() => parseGoInt('9223372036854775808', 'int64'), { message: 'strconv.ParseInt: parsing "9223372036854775808": value out of range' });
+  assert.throws(() => parseGoInt('abc', 'int64'), { message: 'strconv.ParseInt: parsing "abc": invalid syntax' });
+  assert.equal(parseGoInt('18446744073709551615', 'uint64'), (1n << 64n) - 1n);
+  assert.equal(parseGoBool('T'), true);
+  assert.equal(parseGoBool('0'), false);
+  assert.throws(() => parseGoBool('yes'), { message: 'strconv.ParseBool: parsing "yes": invalid syntax' });
+});
+
+test('flag values fail with pflag messages', () => {
+  const limit: FlagSpec = { name: 'limit', type: 'int64', default: 0n, usage: '' };
+  const w: FlagSpec = { name: 'write-out', short: 'w', type: 'string', default: 'simple', usage: '' };
+  const dial: FlagSpec = { name: 'dial-timeout', type: 'duration', default: 2e9, usage: '' };
+  const eps: FlagSpec = { name: 'endpoints', type: 'stringSlice', default: [], usage: '' };
+  assert.throws(() => parseFlagValue(limit, 'abc'), { message: 'invalid argument "abc" for "--limit" flag: strconv.ParseInt: parsing "abc": invalid syntax' });
+  assert.throws(() => parseFlagValue(dial, '5'), { message: 'invalid argument "5" for "--dial-timeout" flag: time: missing unit in duration "5"' });
+  assert.equal(parseFlagValue(w, 'json'), 'json');
+  assert.deepEqual(parseFlagValue(eps, 'a:1, b:2', ['x:0']), ['x:0', 'a:1', 'b:2']);
+  assert.equal(defaultText(w), '"simple"');
+  assert.equal(defaultText(dial), '2s');
+  assert.equal(defaultText({ ...eps, default: ['127.0.0.1:2379'] }), '[127.0.0.1:2379]');
+});
+
+test('globals: flag over environment over default; bad environment values ignored', () => {
+  const env = { ETCDCTL_ENDPOINTS: 'a:1,b:2', ETCDCTL_DIAL_TIMEOUT: 'abc', ETCDCTL_WRITE_OUT: 'json', ETCDCTL_FOO: 'bar', ETCDCTL_API: '3' };
+  const g = resolveGlobals(new Map([['write-out', 'fields']]), env, GLOBAL_FLAGS);
+  assert.deepEqual(g.endpoints, ['a:1', 'b:2']);
+  assert.equal(g.dialTimeout, 2e9);
+  assert.equal(g.writeOut, 'fields');
+  assert.deepEqual(g.unknownEnv, ['ETCDCTL_FOO=bar']);
+  assert.ok(g.given.has('write-out') && g.fromEnv.has('endpoints') && !g.fromEnv.has('dial-timeout'));
+});
+
+test('IDs stay exact beyond 2^53', () => {
+  assert.equal(parseHexInt64('7af9a2001fda9713'), 0x7af9a2001fda9713n);
+  assert.throws(() => parseHexInt64('zz'), { message: 'strconv.ParseInt: parsing "zz": invalid syntax' });
+  assert.throws(() => parseHexInt64('ffffffffffffffff'), { message: 'strconv.ParseInt: parsing "ffffffffffffffff": value out of range' });
+  assert.equal(hex16(0x1234n), '0000000000001234');
+  assert.equal(hex16(-1n), 'ffffffffffffffff');
+});
+
+test('prefix ends', () => {
+  assert.deepEqual(prefixEnd(Buffer.from('/a')), Buffer.from('/b'));
+  assert.deepEqual(prefixEnd(Buffer.from([0x61, 0xff])), Buffer.from([0x62]));
+  assert.deepEqual(prefixEnd(Buffer.from([0xff, 0xff])), Buffer.from([0]));
+});
