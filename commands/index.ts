@@ -5,12 +5,13 @@ import { versionCommand } from './version.js';
 import { txnCommand } from './txn.js';
 import { watchCommand } from './watch.js';
 import { memberCommand } from './member.js';
+import { helpCommand } from './help.js';
 
 export function rootCommand(): CommandDef {
   return {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand, memberCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand, memberCommand, helpCommand],
   };
 }

@@ -323,6 +323,16 @@ export async function run(inv: Invocation): Promise<number> {
     },
     printer: (opts?: Partial<PrintOptions>): Printer => makePrinter(globals, io, opts),
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
+    help: (path: string[]) => {
+      let cur: CommandDef | undefined = root;
+      for (const name of path) cur = cur && findSub(cur, name);
+      if (!cur) {
+        // cobra prints the topic with Go's %#q: [`a` `b`].
+        io.stderr.write(`Unknown help topic [${path.map((p) => '`' + p + '`').join(' ')}]\n`);
+        cur = root;
+      }
+      io.stdout.write(renderHelp(cur, pathOf(cur), GLOBAL_FLAGS));
+    },
     get interrupted() {
       return interruption();
     },

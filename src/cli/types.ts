@@ -30,6 +30,8 @@ export interface Context {
   client(): Promise<EtcdClient>;
   /** The printer for --write-out. */
   printer(opts?: Partial<PrintOptions>): Printer;
+  /** Prints the help page of the command named by `path` (help's own job). */
+  help(path: string[]): void;
   /** Output that is fixed text whatever --write-out says. */
   text(): TextPrinter;
   /** Resolves when SIGINT or SIGTERM arrives (long-running commands stop cleanly on it). */

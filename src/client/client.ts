@@ -11,7 +11,9 @@ import { decode, encode } from '../proto/codec.js';
 import { toEtcdctlError } from './errors.js';
 import { getMethodSchema } from '../proto/codec.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
-import type { GlobalOptions } from '../config/globals.js';
+import { GLOBAL_FLAGS, camel, envName, type GlobalOptions } from '../config/globals.js';
+import type { FlagValue } from '../config/flags.js';
+import { formatDuration } from '../config/duration.js';
 import { parseEndpoint, type Endpoint, EndpointError } from './endpoints.js';
 import { Connection, ConnectError, GrpcError, GrpcStream, Status, type ConnectOptions, type TlsSettings } from './grpc.js';
 import { diagnose } from './diagnose.js';
@@ -57,20 +59,32 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
       throw new EtcdctlError(`empty string is passed to --${name} option`, ExitCode.BadArgs);
     }
   }
+  if (g.debug) printDebugFlags(g, io);
+  let endpointList = g.endpoints.map((e) => e.trim());
+  let serverName: string | undefined;
+  if (g.discoverySrv !== '') {
+    const { discoverEndpoints } = await import('./discovery.js');
+    const found = await discoverEndpoints(g.discoverySrv, g.discoverySrvName, g.insecureDiscovery, io);
+    if (found.length > 0) endpointList = found;
+    // As etcdctl does: with --insecure-discovery=false the domain is the TLS server name.
+    if (!g.insecureDiscovery) serverName = g.discoverySrv;
+  }
   let endpoints: Endpoint[];
   try {
-    endpoints = g.endpoints.filter((e) => e.trim() !== '').map(parseEndpoint);
+    endpoints = endpointList.filter((e) => e !== '').map(parseEndpoint);
   } catch (err) {
     if (err instanceof EndpointError) throw new EtcdctlError(err.message, ExitCode.BadArgs);
     throw err;
   }
   if (endpoints.length === 0) throw new EtcdctlError('no endpoints given: set --endpoints', ExitCode.BadArgs);
-  if (g.cert && !g.key) throw new EtcdctlError('--cert requires --key', ExitCode.BadArgs);
-  if (g.key && !g.cert) throw new EtcdctlError('--key requires --cert', ExitCode.BadArgs);
-  const wantsTls = g.cacert !== '' || g.cert !== '' || g.key !== '' || endpoints.some((e) => e.secureScheme) || !g.insecureTransport;
+  if ((g.cert === '') !== (g.key === '')) {
+    throw new EtcdctlError(`KeyFile and CertFile must both be present[key: ${g.key}, cert: ${g.cert}]`, ExitCode.BadArgs);
+  }
+  const wantsTls =
+    g.cacert !== '' || g.cert !== '' || g.key !== '' || serverName !== undefined || endpoints.some((e) => e.secureScheme) || !g.insecureTransport;
   let tls: TlsSettings | null = null;
   if (wantsTls) {
-    tls = { insecureSkipVerify: g.insecureSkipTlsVerify };
+    tls = { insecureSkipVerify: g.insecureSkipTlsVerify, serverName };
     if (g.cacert) tls.ca = readFileOrFail(g.cacert);
     if (g.cert) tls.cert = readFileOrFail(g.cert);
     if (g.key) tls.key = readFileOrFail(g.key);
@@ -94,6 +108,19 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
     commandTimeoutNs: g.commandTimeout,
     user,
   };
+}
+
+/** --debug: every global flag as ETCDCTL_<NAME>=<value>, sorted by name, as etcdctl prints them. */
+function printDebugFlags(g: GlobalOptions, io: IO): void {
+  const lines = GLOBAL_FLAGS.map((spec) => {
+    const v = (g as unknown as Record<string, FlagValue>)[camel(spec.name)];
+    let text: string;
+    if (spec.type === 'duration') text = formatDuration(v as number);
+    else if (spec.type === 'stringSlice') text = `[${(v as string[]).join(',')}]`;
+    else text = String(v);
+    return `${envName(spec.name)}=${text}`;
+  }).sort();
+  io.stderr.write(lines.join('\n') + '\n');
 }
 
 /** 'KV.Range' → the method's path and message types. */
