@@ -12,7 +12,8 @@ const REQUEST_COMMANDS = [putCommand, getCommand, delCommand];
 /** One request line → a RequestOp. Validation errors keep the stand-alone command's message and exit code. */
 export async function parseRequestOp(line: string): Promise<object> {
   const tokens = argify(line);
-  if (tokens.length < 2) throw new EtcdctlError(`invalid txn request: ${line}`, ExitCode.InvalidInput);
+  // etcdctl words this one "compare request" although it is a request line.
+  if (tokens.length < 2) throw new EtcdctlError(`invalid txn compare request: ${line}`, ExitCode.InvalidInput);
   const parsed = parseCommandLine(REQUEST_COMMANDS, tokens);
   if (!parsed) throw new EtcdctlError(`invalid txn request: ${line}`, ExitCode.InvalidInput);
   const { def, args, flags } = parsed;
