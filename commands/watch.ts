@@ -1,6 +1,7 @@
 /** watch: prints events as they happen; optionally runs a command per event. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
+import { unsupported } from '../src/output/printer.js';
 import { FROM_KEY_END, keyBytes, prefixEnd } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
 import { parseCommandLine } from '../src/cli/main.js';
@@ -137,6 +138,9 @@ async function runWatch(ctx: Context): Promise<void> {
   const { watchArgs, exec } = parseWatchArgs(ctx.args, ctx.dashAt, envKey, envRange);
   const request = watchCreateRequest(watchArgs, ctx.flags);
   ctx.printer(); // validates --write-out before connecting
+  // etcdctl only finds out that watch has no table at the first event, after
+  // waiting for it; say so at once.
+  if (ctx.globals.writeOut === 'table') throw unsupported('table');
   const execs = new Map<bigint, string[]>([[0n, exec]]);
   try {
     await watchLoop(ctx, execs, (w) => w.create(request));

@@ -281,22 +281,25 @@ describe('3-member cluster', () => {
   });
 
   test('member 0 stopped: put/get through all three endpoints still succeed (failover)', T, async (t) => {
+    t.diagnostic(`leader before stopping member 0: ${await cl.leaderIndex()}`);
     await cl.stopMember(0);
     await waitLeader();
+    t.diagnostic(`leader after: ${await cl.leaderIndex()}`);
     const ep = `--endpoints=${cl.clientUrls.join(',')}`;
     const put = await runOurs([ep, 'put', 'cl/failover', 'v2']);
     t.diagnostic(`put: ${show(put)}`);
-    assert.equal(put.stdout.toString('utf8'), 'OK\n');
+    assert.equal(put.stdout.toString('utf8'), 'OK\n', `put after failover: ${show(put)}`);
     assert.equal(put.code, 0);
     assert.ok(put.durationMs < FAIL_FAST_MS, `failover took ${put.durationMs} ms`);
     const get = await runOurs([ep, 'get', 'cl/failover']);
-    assert.equal(get.stdout.toString('utf8'), 'cl/failover\nv2\n');
+    t.diagnostic(`get: ${show(get)}`);
+    assert.equal(get.stdout.toString('utf8'), 'cl/failover\nv2\n', `get after failover: ${show(get)}`);
     assert.equal(get.code, 0);
     // the dead member in the middle and at the end of the list too
     for (const order of [[1, 0, 2], [1, 2, 0]]) {
       const e = `--endpoints=${order.map((i) => cl.clientUrls[i]).join(',')}`;
       const g = await runOurs([e, 'get', 'cl/failover', '--print-value-only']);
-      assert.equal(g.stdout.toString('utf8'), 'v2\n', JSON.stringify(order));
+      assert.equal(g.stdout.toString('utf8'), 'v2\n', `members ${JSON.stringify(order)}: ${show(g)}`);
     }
     // and the real etcdctl agrees on the output
     await cmp(t, [ep, 'get', 'cl/', '--prefix'], { parallel: true });

@@ -17,6 +17,7 @@ import net from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { subcommandHelpAs35 } from './harness/help35.js';
 
 const T = { timeout: 60000 };
 
@@ -42,14 +43,9 @@ after(async () => {
 // ---------------------------------------------------------------------------------------------
 // 3.4.23 -> 3.5 help text
 
-/** Sub-command help: 3.5 added `get --count-only` (3.5.0) and `del --range` (3.5.6). */
+/** 3.4.23 help text as 3.5 prints it (see harness/help35.ts). */
 function helpTo35(s: string): string {
-  if (s.includes('NAME:\n\tget - Gets the key or a range of keys\n')) {
-    s = s.replace('      --consistency="l"\t\t\tLinearizable(l) or Serializable(s)\n', '$&      --count-only[=false]\t\tGet only the count\n');
-  }
-  if (s.includes('NAME:\n\tdel - Removes the specified key or range of keys [key, range_end)\n')) {
-    s = s.replace('      --prev-kv[=false]\t\treturn deleted key-value pairs\n', '$&      --range[=false]\t\tdelete range of keys\n');
-  }
+  s = subcommandHelpAs35(s);
   if (s.startsWith('NAME:\n\tetcdctl - ')) s = rootHelpTo35(s);
   return s;
 }
@@ -111,6 +107,43 @@ async function cmp(t: TestContext, args: string[], opts: RunOptions = {}): Promi
   return { real, ours };
 }
 
+/** Splits a help page into its sections ("NAME", "USAGE", ...), each the text up to the next title. */
+function sections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let cur = '';
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z][A-Z ]*):$/.exec(line);
+    if (m) {
+      cur = m[1];
+      out.set(cur, '');
+    } else if (cur) out.set(cur, out.get(cur)! + line + '\n');
+  }
+  return out;
+}
+
+/**
+ * Compares ours' root help with 3.5's (real's, via realAs35): NAME, USAGE, VERSION, API VERSION
+ * and OPTIONS exactly. COMMANDS: ours does not have every command yet, so each command ours lists
+ * must be listed by 3.5 with the same description, in the same order, and the missing ones are
+ * only noted (with fewer commands the tab stops of that section are narrower: compared without).
+ */
+function assertRootHelp(t: TestContext, real35: Buffer, ours: Buffer): void {
+  const want = sections(real35.toString('utf8'));
+  const got = sections(ours.toString('utf8'));
+  assert.deepEqual([...got.keys()], [...want.keys()], 'section titles');
+  for (const name of ['NAME', 'USAGE', 'VERSION', 'API VERSION', 'OPTIONS']) {
+    assert.equal(got.get(name), want.get(name), `section ${name}`);
+  }
+  const pairs = (s: string | undefined) => (s ?? '').split('\n').filter((l) => l.startsWith('\t')).map((l) => l.slice(1).split(/\t+/).join(' | '));
+  const wantCmds = pairs(want.get('COMMANDS'));
+  const gotCmds = pairs(got.get('COMMANDS'));
+  for (const c of gotCmds) assert.ok(wantCmds.includes(c), `ours lists "${c}", which 3.5 does not list this way`);
+  const order = gotCmds.map((c) => wantCmds.indexOf(c));
+  assert.deepEqual(order, [...order].sort((x, y) => x - y), 'COMMANDS order');
+  const missing = wantCmds.filter((c) => !gotCmds.includes(c));
+  t.diagnostic(`root help COMMANDS: ours lists ${gotCmds.length} of 3.5's ${wantCmds.length}; missing: ${missing.map((c) => c.split(' | ')[0]).join(', ')}`);
+}
+
 const E = () => `--endpoints=${url}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -129,13 +162,34 @@ describe('flag errors', () => {
     await cmp(t, [E(), 'put', 'zz/k', 'v', '--badflag=1']);
     await cmp(t, [E(), 'put', 'zz/k', 'v', '-x']);
     await cmp(t, [E(), 'put', 'zz/k', 'v', '-wjson', '-x']);
-    await cmp(t, ['--version']); // not a v3 flag: root usage
+  });
+
+  test('--version is not a v3 flag: unknown flag, root usage', T, async (t) => {
+    const [real34, ours] = await Promise.all([runReal(['--version']), runOurs(['--version'])]);
+    const real = realAs35(real34);
+    if (ours.stderr.toString('utf8') !== real.stderr.toString('utf8') || ours.code !== real.code) report(t, ['--version'], real, ours);
+    assert.equal(ours.stderr.toString('utf8'), 'Error: unknown flag: --version\n\nError: unknown flag: --version\n');
+    assert.equal(ours.code, 1);
+    assertRootHelp(t, real.stdout, ours.stdout);
   });
 
   test('unknown flag before the command name (cobra quirk: it takes the next word as its value)', T, async (t) => {
     // cobra's command lookup assumes an unknown --flag without "=" has a value, so "put" is
     // swallowed and "zz/k" is looked up as the command: `unknown command "zz/k" for "etcdctl"`.
     await cmp(t, [E(), '--badglobal', 'put', 'zz/k', 'v']);
+  });
+
+  test('get takes etcdctl 3.6\'s revision filters (an addition to 3.5, see the README)', T, async () => {
+    const all = await runOurs([E(), 'get', '', '--from-key', '--keys-only']);
+    assert.equal(all.code, 0, all.stderr.toString());
+    const none = await runOurs([E(), 'get', '', '--from-key', '--keys-only', '--max-create-rev=1']);
+    assert.equal(none.code, 0, none.stderr.toString());
+    assert.equal(none.stdout.toString(), '', 'no key was created at revision 1');
+    const same = await runOurs([E(), 'get', '', '--from-key', '--keys-only', '--min-mod-rev=1']);
+    assert.deepEqual(same.stdout, all.stdout);
+    const bad = await runOurs([E(), 'get', 'foo', '--min-mod-rev=5', '--max-mod-rev=3']);
+    assert.equal(bad.code, 4);
+    assert.equal(bad.stderr.toString(), 'Error: getMinModRev(=5) > getMaxModRev(=3)\n');
   });
 
   test('bad value for a local flag: get --limit abc foo', T, async (t) => {
@@ -240,32 +294,19 @@ describe('help', () => {
     }
   }
 
-  test('help for a prefix-matched command: etcdctl ge --help', T, async (t) => {
-    await cmp(t, ['ge', '--help']);
+  test('help for a prefix-matched command: etcdctl pu --help, etcdctl compa -h', T, async (t) => {
+    await cmp(t, ['pu', '--help']);
+    await cmp(t, ['compa', '-h']);
   });
 
   test('help bogus: "Unknown help topic" then the root help', T, async (t) => {
-    // The root help itself is compared in the next tests; here only stderr and the exit code.
-    const [real, ours] = await Promise.all([runReal(['help', 'bogus']), runOurs(['help', 'bogus'])]);
+    const [real34, ours] = await Promise.all([runReal(['help', 'bogus']), runOurs(['help', 'bogus'])]);
+    const real = realAs35(real34);
     if (ours.stderr.toString('utf8') !== real.stderr.toString('utf8') || ours.code !== real.code) report(t, ['help', 'bogus'], real, ours);
     assert.equal(ours.stderr.toString('utf8'), 'Unknown help topic [`bogus`]\n');
     assert.equal(ours.code, 0);
-    assert.match(ours.stdout.toString('utf8'), /^NAME:\n\tetcdctl - A simple command line client for etcd3\.\n/);
+    assertRootHelp(t, real.stdout, ours.stdout);
   });
-
-  /** Splits a help page into its sections ("NAME", "USAGE", ...), each the text up to the next title. */
-  function sections(text: string): Map<string, string> {
-    const out = new Map<string, string>();
-    let cur = '';
-    for (const line of text.split('\n')) {
-      const m = /^([A-Z][A-Z ]*):$/.exec(line);
-      if (m) {
-        cur = m[1];
-        out.set(cur, '');
-      } else if (cur) out.set(cur, out.get(cur)! + line + '\n');
-    }
-    return out;
-  }
 
   for (const form of [['--help'], ['-h'], ['help'], []]) {
     test(`root help: etcdctl ${form.join(' ') || '(no arguments)'}`, T, async (t) => {
@@ -273,23 +314,7 @@ describe('help', () => {
       const real = realAs35(real34);
       assert.equal(ours.code, 0, `exit code; stderr: ${ours.stderr}`);
       assert.equal(ours.stderr.toString('utf8'), '');
-      const want = sections(real.stdout.toString('utf8'));
-      const got = sections(ours.stdout.toString('utf8'));
-      assert.deepEqual([...got.keys()], [...want.keys()], 'section titles');
-      for (const name of ['NAME', 'USAGE', 'VERSION', 'API VERSION', 'OPTIONS']) {
-        assert.equal(got.get(name), want.get(name), `section ${name}`);
-      }
-      // COMMANDS: ours does not have every command yet. Each command ours lists must be listed
-      // by 3.5 with the same description, in the same order; the missing ones are only noted.
-      // (With fewer commands the tab stops of this section are narrower: compared without them.)
-      const pairs = (s: string | undefined) => (s ?? '').split('\n').filter((l) => l.startsWith('\t')).map((l) => l.slice(1).split(/\t+/).join(' | '));
-      const wantCmds = pairs(want.get('COMMANDS'));
-      const gotCmds = pairs(got.get('COMMANDS'));
-      for (const c of gotCmds) assert.ok(wantCmds.includes(c), `ours lists "${c}", which 3.5 does not list this way`);
-      const order = gotCmds.map((c) => wantCmds.indexOf(c));
-      assert.deepEqual(order, [...order].sort((x, y) => x - y), 'COMMANDS order');
-      const missing = wantCmds.filter((c) => !gotCmds.includes(c));
-      t.diagnostic(`root help COMMANDS: ours lists ${gotCmds.length} of 3.5's ${wantCmds.length}; missing: ${missing.map((c) => c.split(' | ')[0]).join(', ')}`);
+      assertRootHelp(t, real.stdout, ours.stdout);
     });
   }
 });

@@ -38,7 +38,7 @@ export function sortedSubcommands(def: CommandDef): CommandDef[] {
 }
 
 /** The help text for `def`, whose ancestors (root first) are `path`. */
-export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpec[]): string {
+export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpec[], opts: { helpFlag?: boolean } = {}): string {
   const isRoot = path.length === 0;
   const names = [...path.slice(1), def].map((d) => d.name);
   const fullName = isRoot ? def.name : names.join(' ');
@@ -62,7 +62,7 @@ export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpe
   }
   const local = isRoot ? [...globals, HELP_FLAG] : [...(def.flags ?? []), ...(def.persistentFlags ?? []), HELP_FLAG];
   const helpFlag = { ...HELP_FLAG, usage: `help for ${def.name}` };
-  const localFlags = local.map((f) => (f === HELP_FLAG ? helpFlag : f));
+  const localFlags = local.filter((f) => f !== HELP_FLAG || opts.helpFlag !== false).map((f) => (f === HELP_FLAG ? helpFlag : f));
   t += `\nOPTIONS:\n${flagLines(localFlags)}`;
   if (!isRoot) t += `\nGLOBAL OPTIONS:\n${flagLines([...globals, ...inheritedFlags(path)])}`;
   t += '\n';

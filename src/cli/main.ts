@@ -25,6 +25,13 @@ export interface Invocation {
   io: IO;
 }
 
+/** A first word that names no command. */
+class UnknownCommandError extends Error {
+  constructor(readonly word: string) {
+    super(`unknown command ${word}`);
+  }
+}
+
 /** Thrown by the parser for errors cobra reports with the command's usage. */
 class UsageError extends Error {
   constructor(message: string, readonly def: CommandDef) {
@@ -61,17 +68,67 @@ function findSub(def: CommandDef, token: string): CommandDef | undefined {
 }
 
 /**
- * Rewrites argv so that commander parses it as pflag would: resolves command
- * prefixes, turns `--bool=value` into `--bool`/`--no-bool`, and marks where
- * `--` was. Returns the rewritten argv and the command it names.
+ * Finds the command argv names, as cobra does: flags are skipped (a flag that
+ * is not a known boolean, even an unknown one, takes the next word as its
+ * value unless written --flag=value), and the first other word names a
+ * subcommand (exact name or unique prefix). Returns the command and the
+ * indices of the words that named it.
+ */
+function findCommand(root: CommandDef, argv: string[], globals: FlagSpec[]): { def: CommandDef; used: Set<number>; stray?: string } {
+  let def = root;
+  const used = new Set<number>();
+  for (;;) {
+    const specs = [...globals, ...flagsOf(def), HELP_FLAG];
+    const isBool = (name: string, short: boolean) => specs.some((f) => f.type === 'bool' && (short ? f.short === name : f.name === name));
+    let next = -1;
+    for (let i = 0; i < argv.length; i++) {
+      if (used.has(i)) continue;
+      const s = argv[i];
+      if (s === '--') break;
+      if (s.startsWith('--') && !s.includes('=') && !isBool(s.slice(2), false)) {
+        i++;
+        continue;
+      }
+      if (s.startsWith('-') && !s.includes('=') && s.length === 2 && !isBool(s.slice(1), true)) {
+        i++;
+        continue;
+      }
+      if (s !== '' && !s.startsWith('-')) {
+        next = i;
+        break;
+      }
+    }
+    const sub = next >= 0 && def.subcommands?.length ? findSub(def, argv[next]) : undefined;
+    if (!sub) return { def, used, stray: next >= 0 ? argv[next] : undefined };
+    used.add(next);
+    def = sub;
+  }
+}
+
+/**
+ * Rewrites argv so that commander parses it as pflag would: the command path
+ * first (cobra accepts a command's flags before its name), then the rest with
+ * `--bool=value` as `--bool`/`--no-bool`, `-w=json` as `-w json`, and the
+ * place of `--` marked. pflag's own errors (bad boolean, unknown shorthand,
+ * missing value) are raised here against the command argv names.
  */
 function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOBAL_FLAGS): { argv: string[]; def: CommandDef } {
-  const out: string[] = [];
-  let def = root;
-  let descending = true;
-  const specFor = (name: string, short: boolean): FlagSpec | undefined =>
-    [...globals, ...flagsOf(def), HELP_FLAG].find((f) => (short ? f.short === name : f.name === name));
+  const { def, used, stray } = findCommand(root, argv, globals);
+  // cobra reports a word that names no command before it looks at any flag.
+  if (def === root && stray !== undefined) throw new UnknownCommandError(stray);
+  const path = [...pathOf(def).slice(1), ...(def === root ? [] : [def])].map((d) => d.name);
+  const specs = [...globals, ...flagsOf(def), HELP_FLAG];
+  const specFor = (name: string, short: boolean) => specs.find((f) => (short ? f.short === name : f.name === name));
+  const boolToken = (spec: FlagSpec, value: string) => {
+    try {
+      return parseGoBool(value) ? `--${spec.name}` : `--no-${spec.name}`;
+    } catch (err) {
+      throw new UsageError(`invalid argument ${JSON.stringify(value)} for "${flagDisplayName(spec)}" flag: ${(err as Error).message}`, def);
+    }
+  };
+  const out: string[] = [...path];
   for (let i = 0; i < argv.length; i++) {
+    if (used.has(i)) continue;
     const t = argv[i];
     if (t === '--') {
       out.push('--', DASH_SENTINEL, ...argv.slice(i + 1));
@@ -82,36 +139,33 @@ function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOB
       const name = t.slice(2, eq < 0 ? undefined : eq);
       const spec = specFor(name, false);
       if (spec?.type === 'bool' && eq >= 0) {
-        let v: boolean;
-        try {
-          v = parseGoBool(t.slice(eq + 1));
-        } catch (err) {
-          throw new UsageError(`invalid argument ${JSON.stringify(t.slice(eq + 1))} for "${flagDisplayName(spec)}" flag: ${(err as Error).message}`, def);
-        }
-        out.push(v ? `--${name}` : `--no-${name}`);
+        out.push(boolToken(spec, t.slice(eq + 1)));
         continue;
       }
       out.push(t);
-      if (spec && spec.type !== 'bool' && eq < 0 && i + 1 < argv.length) out.push(argv[++i]);
+      if (spec && spec.type !== 'bool' && eq < 0) {
+        if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: ${t}`, def);
+        out.push(argv[++i]);
+      }
       continue;
     }
     if (t.startsWith('-') && t.length > 1) {
       const spec = specFor(t[1], true);
       // pflag reads "-1" as a shorthand flag, not a negative number.
       if (!spec) throw new UsageError(`unknown shorthand flag: '${t[1]}' in ${t}`, def);
-      out.push(t);
-      if (spec && spec.type !== 'bool' && t.length === 2 && i + 1 < argv.length) out.push(argv[++i]);
-      continue;
-    }
-    if (descending && def.subcommands?.length) {
-      const sub = findSub(def, t);
-      if (sub) {
-        def = sub;
-        out.push(sub.name);
+      if (spec.type === 'bool') {
+        out.push(t[2] === '=' ? boolToken(spec, t.slice(3)) : t);
         continue;
       }
+      if (t.length > 2) {
+        // -wjson and -w=json both mean -w json.
+        out.push(`-${t[1]}`, t.slice(t[2] === '=' ? 3 : 2));
+        continue;
+      }
+      if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: '${t[1]}' in ${t}`, def);
+      out.push(t, argv[++i]);
+      continue;
     }
-    descending = false;
     out.push(t);
   }
   return { argv: out, def };
@@ -235,7 +289,7 @@ export function parseCommandLine(
     ({ argv } = preprocess(root, tokens, []));
     program.parse(argv, { from: 'user' });
   } catch (err) {
-    if (err instanceof UsageError || err instanceof FlagValueError || err instanceof CommanderError) return undefined;
+    if (err instanceof UsageError || err instanceof UnknownCommandError || err instanceof FlagValueError || err instanceof CommanderError) return undefined;
     throw err;
   }
   if (!found || found.def === root) return undefined;
@@ -263,6 +317,7 @@ export async function run(inv: Invocation): Promise<number> {
     ({ argv, def: target } = preprocess(root, inv.argv));
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(io, err.def, err.message);
+    if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word);
     throw err;
   }
 
@@ -327,9 +382,11 @@ export async function run(inv: Invocation): Promise<number> {
       let cur: CommandDef | undefined = root;
       for (const name of path) cur = cur && findSub(cur, name);
       if (!cur) {
-        // cobra prints the topic with Go's %#q: [`a` `b`].
+        // cobra prints the topic with Go's %#q: [`a` `b`], then the root's usage, whose
+        // help flag is not listed because the root is not the command being run.
         io.stderr.write(`Unknown help topic [${path.map((p) => '`' + p + '`').join(' ')}]\n`);
-        cur = root;
+        io.stdout.write(renderHelp(root, [], GLOBAL_FLAGS, { helpFlag: false }));
+        return;
       }
       io.stdout.write(renderHelp(cur, pathOf(cur), GLOBAL_FLAGS));
     },

@@ -40,6 +40,8 @@ export interface ClientConfig {
   connect: ConnectOptions;
   commandTimeoutNs: number;
   user?: { name: string; password: string };
+  /** --insecure-skip-tls-verify, also for https:// endpoints given without other TLS flags. */
+  insecureSkipVerify: boolean;
 }
 
 function readFileOrFail(path: string): Buffer {
@@ -80,10 +82,12 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
   if ((g.cert === '') !== (g.key === '')) {
     throw new EtcdctlError(`KeyFile and CertFile must both be present[key: ${g.key}, cert: ${g.cert}]`, ExitCode.BadArgs);
   }
-  const wantsTls =
-    g.cacert !== '' || g.cert !== '' || g.key !== '' || serverName !== undefined || endpoints.some((e) => e.secureScheme) || !g.insecureTransport;
+  // As in etcd's client: TLS settings exist when any TLS flag is given (or
+  // --insecure-transport=false); http:// endpoints still go plaintext and
+  // https:// ones use TLS even without flags (see endpointTls).
+  const configured = g.cacert !== '' || g.cert !== '' || g.key !== '' || serverName !== undefined || !g.insecureTransport;
   let tls: TlsSettings | null = null;
-  if (wantsTls) {
+  if (configured) {
     tls = { insecureSkipVerify: g.insecureSkipTlsVerify, serverName };
     if (g.cacert) tls.ca = readFileOrFail(g.cacert);
     if (g.cert) tls.cert = readFileOrFail(g.cert);
@@ -107,7 +111,19 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
     },
     commandTimeoutNs: g.commandTimeout,
     user,
+    insecureSkipVerify: g.insecureSkipTlsVerify,
   };
+}
+
+/**
+ * The TLS settings for one endpoint: none for http:// and unix://, the
+ * configured ones (or defaults: system CAs) for https:// and unixs://, and the
+ * configured ones, if any, for a bare host:port.
+ */
+export function endpointTls(ep: Endpoint, configured: TlsSettings | null, skipVerify: boolean): TlsSettings | null {
+  if (ep.plainScheme) return null;
+  if (ep.secureScheme) return configured ?? { insecureSkipVerify: skipVerify };
+  return configured;
 }
 
 /** --debug: every global flag as ETCDCTL_<NAME>=<value>, sorted by name, as etcdctl prints them. */
@@ -170,7 +186,7 @@ export class EtcdClient {
     for (let i = 0; i < eps.length; i++) {
       const idx = (this.next + i) % eps.length;
       try {
-        const conn = await Connection.open(eps[idx], this.config.connect);
+        const conn = await Connection.open(eps[idx], { ...this.config.connect, tls: endpointTls(eps[idx], this.config.connect.tls, this.config.insecureSkipVerify) });
         this.next = idx;
         this.conn = conn;
         conn.onClose(() => {
@@ -184,7 +200,7 @@ export class EtcdClient {
         else throw err;
       }
     }
-    const hint = await diagnose(failures[0], this.config.connect);
+    const hint = await diagnose(failures[0], { ...this.config.connect, tls: endpointTls(failures[0].endpoint, this.config.connect.tls, this.config.insecureSkipVerify) });
     const prefix = failures.length > 1 ? `none of the ${failures.length} endpoints answered; ` : '';
     throw new EtcdctlError('context deadline exceeded', ExitCode.Error, [`${prefix}${hint}`]);
   }

@@ -18,9 +18,6 @@ const UNKNOWN_CA = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-/** What a raw probe of the address found: used when the error itself is not telling. */
-type Probe = 'tls' | 'http1' | 'unknown';
-
 /** Opens a TLS handshake (no verification) to see whether the server speaks TLS at all. */
 function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -45,32 +42,36 @@ function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {
   });
 }
 
-/** Sends a plain HTTP/1.1 request; etcd's peer port answers it, its client port too. */
-function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<boolean> {
+/**
+ * Sends a plain HTTP/1.1 GET /health. etcd's client port answers 200 (it serves
+ * HTTP/1 beside gRPC); its peer port answers too, but not 200 (it has no /health).
+ */
+function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<'client' | 'peer' | 'none'> {
   return new Promise((resolve) => {
     const sock = ep.socketPath !== undefined ? net.connect(ep.socketPath) : net.connect(ep.port, ep.host);
     let got = '';
-    const done = (ok: boolean) => {
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       sock.destroy();
-      resolve(ok);
+      if (!got.startsWith('HTTP/1.')) resolve('none');
+      else resolve(/^HTTP\/1\.\d 200/.test(got) ? 'client' : 'peer');
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    sock.once('connect', () => sock.write(`GET /version HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
+    const timer = setTimeout(done, timeoutMs);
+    sock.once('connect', () => sock.write(`GET /health HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
     sock.on('data', (d) => {
       got += d.toString('latin1');
-      if (got.length >= 8) done(got.startsWith('HTTP/1.'));
+      if (got.includes('\r\n')) done();
     });
-    sock.once('error', () => done(false));
-    sock.once('close', () => done(got.startsWith('HTTP/1.')));
+    sock.once('error', done);
+    sock.once('close', done);
   });
 }
 
-async function probe(ep: Endpoint, usingTls: boolean, timeoutMs: number): Promise<Probe> {
-  if (!usingTls && (await probeTls(ep, timeoutMs))) return 'tls';
-  if (await probeHttp1(ep, timeoutMs)) return 'http1';
-  return 'unknown';
-}
+const peerPort = (where: string) =>
+  `${where} answers plain HTTP/1.1 only: it looks like etcd's peer port (usually 2380); use the client port (usually 2379) in --endpoints.`;
 
 /** One line describing why `err` happened, with the flag that fixes it. */
 export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise<string> {
@@ -104,22 +105,17 @@ export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise
       if (!opts.tls.cert) return `${where} requires a client certificate: pass --cert and --key.`;
       return `${where} rejected our client certificate: pass a --cert/--key pair signed by the CA the server trusts.`;
     }
-    if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
-      const p = await probe(ep, true, 1000);
-      if (p === 'http1') return `${where} answers plain HTTP/1.1 only: it looks like etcd's peer port (usually 2380); use the client port (usually 2379) in --endpoints.`;
-      return `${where} does not speak TLS: use http:// in --endpoints and drop --cacert/--cert/--key.`;
-    }
-    if (/ECONNRESET|socket hang up|closed/i.test(code + ' ' + message)) {
+    if (/wrong version number|packet length too long|unknown protocol|ECONNRESET|socket hang up|disconnected|closed/i.test(`${code} ${message}`)) {
+      const kind = await probeHttp1(ep, 1000);
+      if (kind === 'peer') return peerPort(where);
+      if (kind === 'client') return `${where} does not speak TLS: use http:// in --endpoints and drop --cacert/--cert/--key.`;
       return `${where} closed the TLS connection: if it requires a client certificate pass --cert and --key; check --cacert.`;
     }
   } else {
-    const p = await probe(ep, false, 1000);
-    if (p === 'tls') {
+    if (await probeTls(ep, 1000)) {
       return `${where} speaks TLS: use https:// in --endpoints with --cacert (and --cert/--key if it asks for a client certificate).`;
     }
-    if (p === 'http1') {
-      return `${where} answers plain HTTP/1.1 only: it looks like etcd's peer port (usually 2380); use the client port (usually 2379) in --endpoints.`;
-    }
+    if ((await probeHttp1(ep, 1000)) !== 'none') return peerPort(where);
   }
   return `could not connect to ${where}: ${message || code || 'unknown error'}.`;
 }

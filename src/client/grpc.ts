@@ -54,6 +54,7 @@ export interface UnaryOptions {
 }
 
 const HEADER_LEN = 5;
+const MIN_KEEPALIVE_MS = 10_000;
 
 function frame(message: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(HEADER_LEN + message.length);
@@ -164,6 +165,12 @@ export class Connection {
         reject(err);
       };
       session.once('error', (err: Error) => fail(new ConnectError(endpoint, 'failed', err)));
+      // A TLS 1.3 server rejects a client certificate after the client thinks the
+      // handshake is done: that alert arrives as an error on the socket only.
+      session.once('connect', (_s: http2.ClientHttp2Session, socket: net.Socket) => {
+        socket.once('error', (err: Error) => fail(new ConnectError(endpoint, 'failed', err)));
+        socket.once('close', () => fail(new ConnectError(endpoint, 'failed', Object.assign(new Error('connection closed before HTTP/2 settings were received'), { code: 'ERR_NO_HTTP2' }))));
+      });
       session.once('close', () => fail(new ConnectError(endpoint, 'failed', Object.assign(new Error('connection closed before HTTP/2 settings were received'), { code: 'ERR_NO_HTTP2' }))));
       session.once('remoteSettings', () => {
         if (settled) return;
@@ -195,6 +202,9 @@ export class Connection {
 
   private startKeepalive(timeMs: number, timeoutMs: number): void {
     if (timeMs <= 0) return;
+    // etcd answers pings more frequent than every 5 s with GOAWAY ("too many
+    // pings"); gRPC clients never ping more often than every 10 s.
+    timeMs = Math.max(timeMs, MIN_KEEPALIVE_MS);
     this.keepaliveTimer = setInterval(() => {
       if (this.closed) return;
       const watchdog = setTimeout(() => {

@@ -1,0 +1,122 @@
+// watch against the real etcdctl. Watching from a past revision replays a
+// known history at once, so both clients print the same events without
+// racing the writes; each is stopped after a while, as a user would stop it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { runReal, runOurs, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { subcommandHelpAs35 } from './harness/help35.js';
+
+let server: EtcdHandle;
+let start = 0n; // revision of the first write of the history below
+
+async function real(args: string[], opts: RunOptions = {}) {
+  return runReal([...server.etcdctlArgs(), ...args], opts);
+}
+
+/** Both clients, same arguments; long-running ones are killed after `runMs`. */
+async function both(args: string[], opts: RunOptions & { runMs?: number } = {}): Promise<{ real: RunResult; ours: RunResult }> {
+  const o = { ...opts, timeoutMs: opts.runMs ?? 20000 };
+  const [r, u] = await Promise.all([runReal([...server.etcdctlArgs(), ...args], o), runOurs([...server.etcdctlArgs(), ...args], o)]);
+  // The harness notes on stderr that it killed a client; that line names the binary.
+  const stderr = (x: RunResult) => stripZapLines(x.stderr).replace(/^\[harness\] .*\n?/gm, '');
+  const view = (x: RunResult, stdout: Buffer) => ({ stdout: stdout.toString('hex'), text: stdout.toString(), stderr: stderr(x), code: x.code, signal: x.signal });
+  // Flag errors print the usage, which has 3.5's --progress-notify.
+  const realStdout = r.stdout.subarray(0, 6).toString() === 'NAME:\n' ? Buffer.from(subcommandHelpAs35(r.stdout.toString())) : r.stdout;
+  assert.deepEqual(view(u, u.stdout), view(r, realStdout), `watch ${args.join(' ')}`);
+  return { real: r, ours: u };
+}
+
+before(async () => {
+  server = await startEtcd();
+  const first = await real(['put', 'w/a', '1', '-w', 'json']);
+  start = BigInt(/"revision":(\d+)/.exec(first.stdout.toString())![1]);
+  for (const args of [
+    ['put', 'w/a', 'two words'],
+    ['put', 'w/b', 'line1\nline2'],
+    ['del', 'w/a'],
+    ['put', 'w/c', '\u00e9\u4e16'],
+    ['put', 'wz', 'outside'],
+  ]) assert.equal((await real(args)).code, 0);
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test('replayed events in every format, with --prev-kv, --prefix, a range and --hex', { timeout: 120000 }, async () => {
+  const rev = String(start);
+  const variants = [
+    ['w/a', '--rev', rev],
+    ['w/a', '--rev', rev, '--prev-kv'],
+    ['w/', '--prefix', '--rev', rev],
+    ['w/a', 'w/c', '--rev', rev],
+    ['w/', '--prefix', '--rev', rev, '--hex'],
+  ];
+  for (const v of variants) {
+    for (const w of ['simple', 'json', 'fields', 'protobuf']) {
+      const r = await both(['watch', ...v, '-w', w], { runMs: 1500 });
+      assert.ok(r.ours.stdout.length > 0, `no output for watch ${v.join(' ')} -w ${w}`);
+      assert.equal(r.ours.signal, 'SIGKILL');
+    }
+  }
+});
+
+test('exec mode runs the command per event with ETCD_WATCH_* set', { timeout: 30000 }, async () => {
+  const r = await both(['watch', 'w/', '--prefix', '--rev', String(start), '--', 'sh', '-c', 'echo "[$ETCD_WATCH_REVISION $ETCD_WATCH_EVENT_TYPE $ETCD_WATCH_KEY $ETCD_WATCH_VALUE]"'], { runMs: 2000 });
+  const text = r.ours.stdout.toString();
+  // ETCD_WATCH_REVISION is the response's revision; values are Go-quoted (sh's echo then expands \n).
+  assert.match(text, /\[\d+ "PUT" "w\/a" "two words"\]/);
+  assert.ok(text.includes('"w/b" "line1\nline2"]'), text);
+  assert.match(text, /\[\d+ "DELETE" "w\/a" ""\]/);
+  // A failing command ends watch with exit 1 after reporting it.
+  const fail = await both(['watch', 'w/a', '--rev', String(start), '--', 'sh', '-c', 'exit 3']);
+  assert.equal(fail.ours.code, 1);
+  assert.equal(stripZapLines(fail.ours.stderr), 'command ["sh" "-c" "exit 3"] error (exit status 3)\n');
+});
+
+test('ETCDCTL_WATCH_KEY and ETCDCTL_WATCH_RANGE_END stand in for the arguments', { timeout: 30000 }, async () => {
+  await both(['watch', '--rev', String(start)], { env: { ETCDCTL_WATCH_KEY: 'w/a' }, runMs: 1500 });
+  await both(['watch', '--rev', String(start)], { env: { ETCDCTL_WATCH_KEY: 'w/a', ETCDCTL_WATCH_RANGE_END: 'w/c' }, runMs: 1500 });
+});
+
+test('argument errors', { timeout: 30000 }, async () => {
+  const cases: Array<[string[], Record<string, string>]> = [
+    [['watch'], {}],
+    [['watch', 'a', '--'], {}],
+    [['watch', 'a', 'b', '--prefix'], {}],
+    [['watch', 'y'], { ETCDCTL_WATCH_KEY: 'x' }],
+    [['watch'], { ETCDCTL_WATCH_RANGE_END: 'z' }],
+    [['watch', 'a', '--rev', 'x'], {}],
+  ];
+  for (const [args, env] of cases) {
+    const r = await both(args, { env });
+    assert.notEqual(r.ours.code, 0, args.join(' '));
+  }
+});
+
+test('watch has no table format: ours says so at once (etcdctl waits for the first event)', { timeout: 30000 }, async () => {
+  const u = await runOurs([...server.etcdctlArgs(), 'watch', 'w/a', '-w', 'table']);
+  assert.equal(u.code, 4);
+  assert.equal(u.stderr.toString(), 'Error: table not supported as output format\n');
+});
+
+test('a watch from a compacted revision is canceled by the server: exit 5', { timeout: 30000 }, async () => {
+  const c = await real(['compaction', String(start + 2n)]);
+  assert.equal(c.code, 0, c.stderr.toString());
+  const r = await both(['watch', 'w/a', '--rev', String(start)]);
+  assert.equal(r.ours.code, 5);
+  assert.equal(stripZapLines(r.ours.stderr), 'watch was canceled (etcdserver: mvcc: required revision has been compacted)\nError: watch is canceled by the server\n');
+});
+
+test('interactive: bad lines are reported, end of input is exit 3', { timeout: 30000 }, async () => {
+  const opts = { stdin: 'bogus\nwatch\n' };
+  const r = await runReal([...server.etcdctlArgs(), 'watch', '-i'], opts);
+  const u = await runOurs([...server.etcdctlArgs(), 'watch', '-i'], opts);
+  assert.equal(u.code, r.code);
+  assert.equal(u.code, 3);
+  assert.deepEqual(u.stdout, r.stdout);
+  // etcdctl 3.5 writes the last message in lower case; 3.4 (the binary here) capitalised it.
+  assert.equal(stripZapLines(r.stderr).replace('Error: Error reading', 'Error: error reading'), stripZapLines(u.stderr));
+  assert.equal(stripZapLines(u.stderr), 'Invalid command bogus (only support watch)\nInvalid command watch (command type or key is not provided)\nError: error reading watch request line: EOF\n');
+});
