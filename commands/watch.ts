@@ -1,4 +1,5 @@
 /** watch: prints events as they happen; optionally runs a command per event. */
+import { spawn } from 'node:child_process';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { unsupported } from '../src/output/printer.js';
@@ -60,7 +61,6 @@ export function watchCreateRequest(watchArgs: string[], flags: Record<string, Fl
 
 /** Runs the exec command once per event, in order; a failure ends watch with exit 1. */
 async function runForEvents(ctx: Context, exec: string[], reply: Reply<WatchResponse>): Promise<void> {
-  const { spawn } = await import('node:child_process');
   for (const ev of reply.msg.events) {
     const env = {
       ...ctx.env,

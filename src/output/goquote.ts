@@ -3,7 +3,13 @@
  * prints keys and values: printable Unicode kept, invalid UTF-8 as \xNN.
  */
 
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+// Built on first use: a Unicode property class costs about a millisecond to
+// compile, which every start-up would pay otherwise.
+let printable: RegExp | undefined;
+function isPrintable(ch: string): boolean {
+  printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+  return printable.test(ch);
+}
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
@@ -24,7 +30,7 @@ function escapeRune(cp: number): string {
   if (cp === 0x20) return ' ';
   if (cp < 0x20 || cp === 0x7f) return `\\x${hex(cp, 2)}`;
   const ch = String.fromCodePoint(cp);
-  if (cp < 0x7f || PRINTABLE.test(ch)) return ch;
+  if (cp < 0x7f || isPrintable(ch)) return ch;
   if (cp < 0x10000) return `\\u${hex(cp, 4)}`;
   return `\\U${hex(cp, 8)}`;
 }

@@ -1,0 +1,28 @@
+// `npm pack` gives a tarball that installs and runs with no build step.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './harness/run.js';
+
+test('the packed tarball installs offline and runs', { timeout: 120000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'etcdctl-ts-pack-'));
+  try {
+    // The build already ran (npm test builds first); pack what it made.
+    const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    assert.ok(tgz, out);
+    const project = path.join(dir, 'project');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(path.join(project, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}\n');
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tgz)], { cwd: project, stdio: 'pipe' });
+    const installed = readdirSync(path.join(project, 'node_modules', 'etcdctl-ts', 'dist', 'bundle')).sort();
+    assert.deepEqual(installed, ['cli.cjs', 'cli.cjs.cache']);
+    const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
+    assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
