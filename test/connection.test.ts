@@ -223,6 +223,13 @@ describe('authentication', () => {
     await cmp(t, [ep, 'get', '/x'], { parallel: true, env: { ETCDCTL_USER: 'root', ETCDCTL_PASSWORD: 'rootpw' } });
   });
 
+  test('--user without a password asks for it (no terminal: one line from stdin)', T, async () => {
+    // etcdctl needs a terminal here (without one it sends an empty password); ours reads the line.
+    const ours = await runOurs([ep, '--user', 'root', 'get', '/x'], { stdin: 'rootpw\n' });
+    assert.equal(ours.code, 0, ours.stderr.toString());
+    assert.equal(ours.stdout.toString(), 'Password: \n/x\n1\n');
+  });
+
   test('wrong password: exit 2', T, async (t) => {
     const { ours } = await cmp(t, [ep, '--user=root:wrong', 'get', '/x'], { parallel: true });
     assert.equal(ours.stderr.toString('utf8'), 'Error: etcdserver: authentication failed, invalid user ID or password\n');
