@@ -2,7 +2,7 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
-import { FROM_KEY_END, keyBytes, prefixEnd } from '../src/keys.js';
+import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
 import { readAll } from '../src/stdin.js';
 import { toEtcdctlError } from '../src/client/errors.js';
@@ -104,16 +104,7 @@ export function getOptions(args: string[], flags: Record<string, any>): GetOptio
     const name = kind === 'create' ? 'CreateRev' : 'ModRev';
     if (max > 0n && min > max) throw badFeature(`getMin${name}(=${min}) > getMax${name}(=${max})`);
   }
-  if (prefix) {
-    if (key.length === 0) {
-      key = Buffer.from([0]);
-      rangeEnd = FROM_KEY_END;
-    } else rangeEnd = prefixEnd(key);
-  }
-  if (fromKey) {
-    if (key.length === 0) key = Buffer.from([0]);
-    rangeEnd = FROM_KEY_END;
-  }
+  ({ key, rangeEnd } = applyRangeFlags(key, rangeEnd, prefix, fromKey));
   const rev = flags.rev as bigint;
   return {
     request: {
@@ -153,16 +144,7 @@ export function delRequest(args: string[], flags: Record<string, unknown>): Reco
     if (prefix || fromKey) throw badArgs('too many arguments, only accept one argument when `--prefix` or `--from-key` is set');
     rangeEnd = keyBytes(args[1]);
   }
-  if (prefix) {
-    if (key.length === 0) {
-      key = Buffer.from([0]);
-      rangeEnd = FROM_KEY_END;
-    } else rangeEnd = prefixEnd(key);
-  }
-  if (fromKey) {
-    if (key.length === 0) key = Buffer.from([0]);
-    rangeEnd = FROM_KEY_END;
-  }
+  ({ key, rangeEnd } = applyRangeFlags(key, rangeEnd, prefix, fromKey));
   return { key, range_end: rangeEnd, prev_kv: flags['prev-kv'] === true };
 }
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { unsupported } from '../src/output/printer.js';
-import { FROM_KEY_END, keyBytes, prefixEnd } from '../src/keys.js';
+import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
 import { parseCommandLine } from '../src/cli/main.js';
 import { LineReader } from '../src/stdin.js';
@@ -44,12 +44,7 @@ export function watchCreateRequest(watchArgs: string[], flags: Record<string, Fl
     if (prefix) throw badArgs('`range_end` and `--prefix` are mutually exclusive');
     rangeEnd = keyBytes(watchArgs[1]);
   }
-  if (prefix) {
-    if (key.length === 0) {
-      key = Buffer.from([0]);
-      rangeEnd = FROM_KEY_END;
-    } else rangeEnd = prefixEnd(key);
-  }
+  if (prefix) ({ key, rangeEnd } = applyRangeFlags(key, Buffer.alloc(0), true, false));
   return {
     key,
     range_end: rangeEnd,

@@ -20,3 +20,16 @@ export const FROM_KEY_END = Buffer.from([0]);
 export function keyBytes(s: string): Buffer {
   return Buffer.from(s, 'utf8');
 }
+
+/**
+ * Applies --prefix / --from-key to a key, as etcd's Go client does: an empty
+ * key with either means the whole key space (from "\0" on).
+ */
+export function applyRangeFlags(key: Buffer, rangeEnd: Buffer, prefix: boolean, fromKey: boolean): { key: Buffer; rangeEnd: Buffer } {
+  if (prefix) {
+    if (key.length === 0) return { key: Buffer.from([0]), rangeEnd: FROM_KEY_END };
+    return { key, rangeEnd: prefixEnd(key) };
+  }
+  if (fromKey) return { key: key.length === 0 ? Buffer.from([0]) : key, rangeEnd: FROM_KEY_END };
+  return { key, rangeEnd };
+}

@@ -4,7 +4,7 @@ import { parseDuration, formatDuration } from '../src/config/duration.js';
 import { parseFlagValue, parseGoInt, parseGoBool, defaultText, type FlagSpec } from '../src/config/flags.js';
 import { resolveGlobals, GLOBAL_FLAGS } from '../src/config/globals.js';
 import { parseHexInt64, hex16 } from '../src/ids.js';
-import { prefixEnd } from '../src/keys.js';
+import { prefixEnd, applyRangeFlags } from '../src/keys.js';
 
 test('Go durations parse to nanoseconds with Go error messages', () => {
   assert.equal(parseDuration('2s'), 2e9);
@@ -79,4 +79,13 @@ test('prefix ends', () => {
   assert.deepEqual(prefixEnd(Buffer.from('/a')), Buffer.from('/b'));
   assert.deepEqual(prefixEnd(Buffer.from([0x61, 0xff])), Buffer.from([0x62]));
   assert.deepEqual(prefixEnd(Buffer.from([0xff, 0xff])), Buffer.from([0]));
+});
+
+test('--prefix and --from-key ranges, and the empty key meaning everything', () => {
+  const k = Buffer.from('/a');
+  assert.deepEqual(applyRangeFlags(k, Buffer.alloc(0), true, false), { key: k, rangeEnd: Buffer.from('/b') });
+  assert.deepEqual(applyRangeFlags(Buffer.alloc(0), Buffer.alloc(0), true, false), { key: Buffer.from([0]), rangeEnd: Buffer.from([0]) });
+  assert.deepEqual(applyRangeFlags(k, Buffer.alloc(0), false, true), { key: k, rangeEnd: Buffer.from([0]) });
+  assert.deepEqual(applyRangeFlags(Buffer.alloc(0), Buffer.alloc(0), false, true), { key: Buffer.from([0]), rangeEnd: Buffer.from([0]) });
+  assert.deepEqual(applyRangeFlags(k, Buffer.from('/z'), false, false), { key: k, rangeEnd: Buffer.from('/z') });
 });
