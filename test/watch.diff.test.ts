@@ -120,3 +120,24 @@ test('interactive: bad lines are reported, end of input is exit 3', { timeout: 3
   assert.equal(stripZapLines(r.stderr).replace('Error: Error reading', 'Error: error reading'), stripZapLines(u.stderr));
   assert.equal(stripZapLines(u.stderr), 'Invalid command bogus (only support watch)\nInvalid command watch (command type or key is not provided)\nError: error reading watch request line: EOF\n');
 });
+
+test('--progress-notify: the server\'s periodic notifications are printed as etcdctl 3.5 prints them', { timeout: 30000 }, async () => {
+  // etcdctl 3.4 has no --progress-notify, so ours runs alone; the expected lines
+  // are 3.5's: "progress notify: <revision>" and then the (empty) response itself.
+  const fast = await startEtcd({ extraArgs: ['--experimental-watch-progress-notify-interval=200ms'] });
+  try {
+    const ep = fast.etcdctlArgs();
+    const rev = /"revision":(\d+)/.exec((await runReal([...ep, 'put', 'p', '1', '-w', 'json'])).stdout.toString())![1];
+    const simple = await runOurs([...ep, 'watch', 'nothing-here', '--progress-notify'], { timeoutMs: 1500 });
+    const lines = simple.stdout.toString().split('\n').filter((l) => l !== '');
+    assert.ok(lines.length >= 2, `expected several notifications, got ${JSON.stringify(simple.stdout.toString())}`);
+    for (const l of lines) assert.equal(l, `progress notify: ${rev}`);
+    const json = await runOurs([...ep, 'watch', 'nothing-here', '--progress-notify', '-w', 'json'], { timeoutMs: 1500 });
+    const jl = json.stdout.toString().split('\n').filter((l) => l !== '');
+    assert.ok(jl.length >= 4, json.stdout.toString());
+    assert.equal(jl[0], `progress notify: ${rev}`);
+    assert.match(jl[1], new RegExp(`^\\{"Header":\\{"cluster_id":\\d+,"member_id":\\d+,"revision":${rev},"raft_term":\\d+\\},"Events":null,"CompactRevision":0,"Canceled":false,"Created":false\\}$`));
+  } finally {
+    await fast.stop();
+  }
+});
