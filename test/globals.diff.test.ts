@@ -433,3 +433,18 @@ describe('version (ours alone: 3.5 text)', () => {
     }
   });
 });
+
+describe('--debug', () => {
+  test('prints every global flag as ETCDCTL_<NAME>=<value> first, as etcdctl does', T, async () => {
+    const args = [E(), '--debug', '--dial-timeout=3s', 'get', 'foo'];
+    const real = await runReal(args);
+    const ours = await runOurs(args);
+    const flagLines = (r: RunResult) => r.stderr.toString().split('\n').filter((l) => l.startsWith('ETCDCTL_'));
+    assert.deepEqual(flagLines(ours), flagLines(real));
+    assert.equal(flagLines(ours).length, 18);
+    assert.ok(flagLines(ours).includes('ETCDCTL_DIAL_TIMEOUT=3s'));
+    assert.deepEqual(ours.stdout, real.stdout);
+    // Then ours says where it connected (etcdctl prints gRPC's own log lines instead).
+    assert.match(ours.stderr.toString(), /\[etcdctl-ts\] connected to /);
+  });
+});

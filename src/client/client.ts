@@ -42,6 +42,8 @@ export interface ClientConfig {
   user?: { name: string; password: string };
   /** --insecure-skip-tls-verify, also for https:// endpoints given without other TLS flags. */
   insecureSkipVerify: boolean;
+  /** With --debug: one line per connection event, on stderr. */
+  log?: (line: string) => void;
 }
 
 function readFileOrFail(path: string): Buffer {
@@ -112,6 +114,7 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
     commandTimeoutNs: g.commandTimeout,
     user,
     insecureSkipVerify: g.insecureSkipTlsVerify,
+    log: g.debug ? (line) => io.stderr.write(`[etcdctl-ts] ${line}\n`) : undefined,
   };
 }
 
@@ -185,8 +188,11 @@ export class EtcdClient {
     const failures: ConnectError[] = [];
     for (let i = 0; i < eps.length; i++) {
       const idx = (this.next + i) % eps.length;
+      const tls = endpointTls(eps[idx], this.config.connect.tls, this.config.insecureSkipVerify);
+      this.config.log?.(`connecting to ${eps[idx].raw} (${tls ? 'TLS' : 'plaintext'})`);
       try {
-        const conn = await Connection.open(eps[idx], { ...this.config.connect, tls: endpointTls(eps[idx], this.config.connect.tls, this.config.insecureSkipVerify) });
+        const conn = await Connection.open(eps[idx], { ...this.config.connect, tls });
+        this.config.log?.(`connected to ${eps[idx].raw}`);
         this.next = idx;
         this.conn = conn;
         conn.onClose(() => {
@@ -196,8 +202,9 @@ export class EtcdClient {
         if (this.config.user) await this.authenticate(conn);
         return conn;
       } catch (err) {
-        if (err instanceof ConnectError) failures.push(err);
-        else throw err;
+        if (!(err instanceof ConnectError)) throw err;
+        this.config.log?.(`${eps[idx].raw}: ${err.kind === 'timeout' ? 'no answer within the dial timeout' : err.message}`);
+        failures.push(err);
       }
     }
     const hint = await diagnose(failures[0], { ...this.config.connect, tls: endpointTls(failures[0].endpoint, this.config.connect.tls, this.config.insecureSkipVerify) });
@@ -248,6 +255,7 @@ export class EtcdClient {
           continue;
         }
         const retry = err.code === Status.UNAVAILABLE && (err.notSent || SAFE_TO_RETRY.has(name));
+        this.config.log?.(`${name} on ${conn.endpoint.raw} failed: ${err.details}${retry ? '; trying the next endpoint' : ''}`);
         if (retry && attempts < this.config.endpoints.length + 1) {
           conn.close();
           continue;
