@@ -22,6 +22,26 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   // The bundle has no import() of its own; this only keeps one working if it ever does.
   importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
+// A reader that goes away (`etcdctl-ts get ... | head -1`) ends us quietly, with
+// the status a shell reports for a command killed by SIGPIPE, as etcdctl gets.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+}
+
+/** Exits once everything written to stdout and stderr has been handed to the OS. */
+function exitAfterFlush(code) {
+  let pending = 2;
+  const done = (err) => {
+    if (err && err.code === 'EPIPE') process.exit(141);
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, path.dirname(file));
 
@@ -37,5 +57,5 @@ bundle.exports.main(process.argv.slice(2)).then((code) => {
       // A read-only install keeps working without a cache.
     }
   }
-  process.exit(code);
+  exitAfterFlush(code);
 });
