@@ -6,9 +6,9 @@
 // chunks was measured too: it helps `version` but makes `get` slower.)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-await build({
+const result = await build({
   entryPoints: ['src/cli.ts'],
   bundle: true,
   platform: 'node',
@@ -16,7 +16,13 @@ await build({
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
   logLevel: 'warning',
+  write: false,
 });
+// Written under a temporary name and renamed, so that a CLI starting meanwhile
+// never loads half a bundle.
+mkdirSync('dist/bundle', { recursive: true });
+writeFileSync('dist/bundle/cli.cjs.tmp', result.outputFiles[0].contents);
+renameSync('dist/bundle/cli.cjs.tmp', 'dist/bundle/cli.cjs');
 
 // Run a few commands that need no server so that the functions they use are
 // compiled, then keep V8's code for all of it. A refused connection walks
