@@ -6,12 +6,14 @@ import { txnCommand } from './txn.js';
 import { watchCommand } from './watch.js';
 import { memberCommand } from './member.js';
 import { helpCommand } from './help.js';
+import { endpointCommand } from './endpoint.js';
+import { alarmCommand, defragCommand, moveLeaderCommand } from './maintenance.js';
 
 export function rootCommand(): CommandDef {
   return {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, watchCommand, versionCommand, memberCommand, helpCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, alarmCommand, defragCommand, endpointCommand, moveLeaderCommand, watchCommand, versionCommand, memberCommand, helpCommand],
   };
 }

@@ -1,6 +1,82 @@
-/** member list (the rest of the member family comes with cluster administration). */
+/** member add / remove / update / list / promote. */
 import type { CommandDef, Context } from '../src/cli/types.js';
+import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
+import { FlagValueError } from '../src/config/flags.js';
+import { parseHexUint64 } from '../src/ids.js';
 import { toEtcdctlError } from '../src/client/errors.js';
+
+/** A member ID argument: hex, as etcdctl prints them. */
+export function memberIdArg(args: string[]): bigint {
+  if (args.length !== 1) throw badArgs('member ID is not provided');
+  try {
+    return parseHexUint64(args[0]);
+  } catch (err) {
+    if (err instanceof FlagValueError) throw badArgs(`bad member ID arg (${err.message}), expecting ID in Hex`);
+    throw err;
+  }
+}
+
+/**
+ * Peer URLs checked the way etcd's Go client checks them before sending
+ * (types.NewURLs): a scheme etcd knows, host:port, no path.
+ */
+export function validatePeerURLs(urls: string[]): void {
+  for (const u of urls) {
+    const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(u);
+    if (!m) {
+      if (/^[^/]*:/.test(u)) throw new EtcdctlError(`parse ${JSON.stringify(u)}: first path segment in URL cannot contain colon`);
+      throw new EtcdctlError(`URL scheme must be http, https, unix, or unixs: ${u}`);
+    }
+    if (!['http', 'https', 'unix', 'unixs'].includes(m[1].toLowerCase())) {
+      throw new EtcdctlError(`URL scheme must be http, https, unix, or unixs: ${u}`);
+    }
+    const rest = m[2].startsWith('//') ? m[2].slice(2) : m[2];
+    const slash = rest.search(/[/?#]/);
+    const host = slash < 0 ? rest : rest.slice(0, slash);
+    const path = slash < 0 ? '' : rest.slice(slash).replace(/[?#].*$/, '');
+    if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(host)) throw new EtcdctlError(`URL address does not have the form "host:port": ${u}`);
+    if (path !== '') throw new EtcdctlError(`URL must not contain a path: ${u}`);
+  }
+}
+
+async function runMemberAdd(ctx: Context): Promise<void> {
+  if (ctx.args.length < 1) throw badArgs('member name not provided');
+  if (ctx.args.length > 1) {
+    let msg = 'too many arguments';
+    for (const a of ctx.args) if (a.toLowerCase().startsWith('http')) msg += `, did you mean --peer-urls=${a}`;
+    throw badArgs(msg);
+  }
+  const peerURLs = String(ctx.flags['peer-urls']);
+  if (peerURLs === '') throw badArgs('member peer urls not provided');
+  const urls = peerURLs.split(',');
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  validatePeerURLs(urls);
+  const reply = await client
+    .call('Cluster.MemberAdd', { peerURLs: urls, isLearner: ctx.flags.learner === true })
+    .catch((e) => { throw toEtcdctlError(e); });
+  printer.memberAdd(reply, { name: ctx.args[0], peerURLs });
+}
+
+async function runMemberRemove(ctx: Context): Promise<void> {
+  const id = memberIdArg(ctx.args);
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  const reply = await client.call('Cluster.MemberRemove', { ID: id }).catch((e) => { throw toEtcdctlError(e); });
+  printer.memberRemove(id, reply);
+}
+
+async function runMemberUpdate(ctx: Context): Promise<void> {
+  const id = memberIdArg(ctx.args);
+  const peerURLs = String(ctx.flags['peer-urls']);
+  if (peerURLs === '') throw badArgs('member peer urls not provided');
+  const urls = peerURLs.split(',');
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  validatePeerURLs(urls);
+  const reply = await client.call('Cluster.MemberUpdate', { ID: id, peerURLs: urls }).catch((e) => { throw toEtcdctlError(e); });
+  printer.memberUpdate(id, reply);
+}
 
 async function runMemberList(ctx: Context): Promise<void> {
   const printer = ctx.printer();
@@ -9,20 +85,53 @@ async function runMemberList(ctx: Context): Promise<void> {
   printer.memberList(reply);
 }
 
+async function runMemberPromote(ctx: Context): Promise<void> {
+  const id = memberIdArg(ctx.args);
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  const reply = await client.call('Cluster.MemberPromote', { ID: id }).catch((e) => { throw toEtcdctlError(e); });
+  printer.memberPromote(id, reply);
+}
+
 export const memberCommand: CommandDef = {
   name: 'member',
   use: 'member <subcommand>',
   short: 'Membership related commands',
   subcommands: [
     {
+      name: 'add',
+      use: 'add <memberName> [options]',
+      short: 'Adds a member into the cluster',
+      flags: [
+        { name: 'peer-urls', type: 'string', default: '', usage: 'comma separated peer URLs for the new member.' },
+        { name: 'learner', type: 'bool', default: false, usage: 'indicates if the new member is raft learner' },
+      ],
+      run: runMemberAdd,
+    },
+    { name: 'remove', use: 'remove <memberID>', short: 'Removes a member from the cluster', run: runMemberRemove },
+    {
+      name: 'update',
+      use: 'update <memberID> [options]',
+      short: 'Updates a member in the cluster',
+      flags: [{ name: 'peer-urls', type: 'string', default: '', usage: 'comma separated peer URLs for the updated member.' }],
+      run: runMemberUpdate,
+    },
+    {
       name: 'list',
       use: 'list',
       short: 'Lists all members in the cluster',
-      long: `
-When --write-out is set to simple, this command prints out comma-separated member lists for each endpoint.
+      long: `When --write-out is set to simple, this command prints out comma-separated member lists for each endpoint.
 The items in the lists are ID, Status, Name, Peer Addrs, Client Addrs, Is Learner.
 `,
       run: runMemberList,
+    },
+    {
+      name: 'promote',
+      use: 'promote <memberID>',
+      short: 'Promotes a non-voting member in the cluster',
+      long: `Promotes a non-voting learner member to a voting one in the cluster.
+`,
+      run: runMemberPromote,
     },
   ],
 };

@@ -32,3 +32,11 @@ export { parseGoInt };
 export function hex16(id: bigint): string {
   return BigInt.asUintN(64, id).toString(16).padStart(16, '0');
 }
+
+/** strconv.ParseUint(s, 16, 64): hex without a prefix or sign. */
+export function parseHexUint64(s: string): bigint {
+  if (!/^[0-9a-fA-F]+$/.test(s)) throw new FlagValueError(`strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`);
+  const v = BigInt('0x' + s);
+  if (v > (1n << 64n) - 1n) throw new FlagValueError(`strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  return v;
+}

@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EtcdctlError, ExitCode } from '../errors.js';
 import { FlagValueError, parseFlagValue, parseGoBool, flagDisplayName, type FlagSpec, type FlagValue } from '../config/flags.js';
-import { GLOBAL_FLAGS, resolveGlobals, camel, type GlobalOptions } from '../config/globals.js';
+import { GLOBAL_FLAGS, resolveGlobals, camel, envName, type GlobalOptions } from '../config/globals.js';
 import { renderHelp, sortedSubcommands } from './help.js';
 import type { CommandDef, Context, IO } from './types.js';
 import type { EtcdClient } from '../client/client.js';
@@ -208,8 +208,11 @@ function readFlags(cmd: Command, specs: FlagSpec[]): { values: Record<string, Fl
   const given = new Set<string>();
   for (const spec of specs) {
     const key = camel(spec.name);
-    const v = cmd.getOptionValue(key) as FlagValue | undefined;
-    if (v !== undefined && cmd.getOptionValueSource(key) === 'cli') {
+    // A parent's shared flag may have been taken by the parent's own parser.
+    let owner: Command | null = cmd;
+    while (owner && owner.getOptionValueSource(key) !== 'cli') owner = owner.parent;
+    const v = owner?.getOptionValue(key) as FlagValue | undefined;
+    if (owner && v !== undefined) {
       values[spec.name] = v;
       given.add(spec.name);
     } else {
@@ -344,6 +347,17 @@ export async function run(inv: Invocation): Promise<number> {
   const dashIndex = invoked.args.indexOf(DASH_SENTINEL);
   const args = invoked.args.filter((a) => a !== DASH_SENTINEL);
   const local = readFlags(cmd, flagsOf(def));
+  // Flags a parent shares with its subcommands (endpoint's --cluster) are
+  // inherited, and etcdctl reads inherited flags from ETCDCTL_* too.
+  for (const spec of pathOf(def).flatMap((d) => d.persistentFlags ?? [])) {
+    const raw = env[envName(spec.name)];
+    if (local.given.has(spec.name) || raw === undefined || raw === '') continue;
+    try {
+      local.values[spec.name] = parseFlagValue(spec, raw);
+    } catch (err) {
+      if (!(err instanceof FlagValueError)) throw err;
+    }
+  }
   const globalCli = new Map<string, FlagValue>();
   const helpWanted = cmd.getOptionValue('help') === true || program.getOptionValue('help') === true;
   for (const spec of GLOBAL_FLAGS) {
@@ -359,7 +373,20 @@ export async function run(inv: Invocation): Promise<number> {
   }
 
   const globals = resolveGlobals(globalCli, env);
+  // An inherited flag's variable (ETCDCTL_CLUSTER for endpoint ...) is not unknown here.
+  const inheritedEnv = new Set(pathOf(def).flatMap((d) => d.persistentFlags ?? []).map((s) => envName(s.name)));
+  globals.unknownEnv = globals.unknownEnv.filter((v) => !inheritedEnv.has(v.slice(0, v.indexOf('='))));
   let client: EtcdClient | undefined;
+  const extraClients: EtcdClient[] = [];
+  // Resolved once (it may ask for a password), shared by every client of this run.
+  let config: Promise<import('../client/client.js').ClientConfig> | undefined;
+  const clientConfig = () => {
+    config ??= import('../client/client.js').then((mod) => {
+      warnUnknownEnv(io, globals);
+      return mod.resolveClientConfig(globals, io);
+    });
+    return config;
+  };
   const ctx: Context = {
     args,
     dashAt: dashIndex,
@@ -371,10 +398,15 @@ export async function run(inv: Invocation): Promise<number> {
     client: async () => {
       if (!client) {
         const mod = await import('../client/client.js');
-        warnUnknownEnv(io, globals);
-        client = new mod.EtcdClient(await mod.resolveClientConfig(globals, io));
+        client = new mod.EtcdClient(await clientConfig());
       }
       return client;
+    },
+    clientFor: async (endpoint: string) => {
+      const mod = await import('../client/client.js');
+      const one = new mod.EtcdClient({ ...(await clientConfig()), endpoints: [mod.parseEndpointArg(endpoint)] });
+      extraClients.push(one);
+      return one;
     },
     printer: (opts?: Partial<PrintOptions>): Printer => makePrinter(globals, io, opts),
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
@@ -401,6 +433,7 @@ export async function run(inv: Invocation): Promise<number> {
     return reportFailure(io, err);
   } finally {
     client?.close();
+    for (const c of extraClients) c.close();
   }
 }
 
@@ -408,7 +441,7 @@ let printerFactory: typeof import('../output/index.js') | undefined;
 /** Printers are loaded with the command; creating one validates --write-out. */
 function makePrinter(g: GlobalOptions, io: IO, opts?: Partial<PrintOptions>): Printer {
   if (!printerFactory) throw new Error('printers not loaded');
-  return printerFactory.createPrinter(g.writeOut, io.stdout, { hex: g.hex, valueOnly: false, ...opts });
+  return printerFactory.createPrinter(g.writeOut, io.stdout, { hex: g.hex, valueOnly: false, ...opts }, io.stderr);
 }
 
 /** Loads the output layer; called once before commands run. */

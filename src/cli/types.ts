@@ -28,6 +28,8 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   /** The shared client, connected on first use and closed when the command ends. */
   client(): Promise<EtcdClient>;
+  /** A client of its own for one endpoint (endpoint status, health, defrag, ...), closed at the end. */
+  clientFor(endpoint: string): Promise<EtcdClient>;
   /** The printer for --write-out. */
   printer(opts?: Partial<PrintOptions>): Printer;
   /** Prints the help page of the command named by `path` (help's own job). */

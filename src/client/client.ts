@@ -118,6 +118,16 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
   };
 }
 
+/** One endpoint given as text (an --endpoints item or a member's client URL). */
+export function parseEndpointArg(text: string): Endpoint {
+  try {
+    return parseEndpoint(text.trim());
+  } catch (err) {
+    if (err instanceof EndpointError) throw new EtcdctlError(err.message, ExitCode.BadArgs);
+    throw err;
+  }
+}
+
 /**
  * The TLS settings for one endpoint: none for http:// and unix://, the
  * configured ones (or defaults: system CAs) for https:// and unixs://, and the

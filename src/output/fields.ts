@@ -1,12 +1,15 @@
 /** `-w fields`: one `"Name" : value` line per field, as etcdctl prints them. */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
-import type { Printer, PrintOptions, Sink } from './printer.js';
+import type { AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
+import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { goQuote } from './goquote.js';
 import { emptyKv } from './simple.js';
 
-export class FieldsPrinter implements Printer {
-  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {}
+/** Results without a fields rendering fail as etcdctl fails (see UnsupportedPrinter). */
+export class FieldsPrinter extends UnsupportedPrinter implements Printer {
+  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {
+    super('fields');
+  }
 
   private field(name: string, value: string | bigint | number | boolean): void {
     this.out.write(`"${name}" : ${value}\n`);
@@ -73,6 +76,51 @@ export class FieldsPrinter implements Printer {
       for (const u of m.peerURLs) this.field('PeerURL', goQuote(u));
       for (const u of m.clientURLs) this.field('ClientURL', goQuote(u));
       this.field('IsLearner', m.isLearner);
+      this.out.write('\n');
+    }
+  }
+
+  endpointHealth(list: EndpointHealth[]): void {
+    for (const h of list) {
+      this.field('Endpoint', goQuote(h.ep));
+      this.field('Health', h.health);
+      this.field('Took', h.took);
+      this.field('Error', h.error);
+      this.out.write('\n');
+    }
+  }
+
+  /** Errors are printed as Go prints a []string: [a b]. */
+  endpointStatus(list: EndpointStatus[]): void {
+    for (const { ep, reply: { msg: s } } of list) {
+      this.hdr(s.header);
+      this.field('Version', goQuote(s.version));
+      this.field('DBSize', s.dbSize);
+      this.field('Leader', BigInt.asUintN(64, s.leader));
+      this.field('IsLearner', s.isLearner);
+      this.field('RaftIndex', s.raftIndex);
+      this.field('RaftTerm', s.raftTerm);
+      this.field('RaftAppliedIndex', s.raftAppliedIndex);
+      this.field('Errors', `[${s.errors.join(' ')}]`);
+      this.field('Endpoint', goQuote(ep));
+      this.out.write('\n');
+    }
+  }
+
+  endpointHashKV(list: EndpointHashKV[]): void {
+    for (const { ep, reply: { msg: h } } of list) {
+      this.hdr(h.header);
+      this.field('Endpoint', goQuote(ep));
+      this.field('Hash', h.hash);
+      this.out.write('\n');
+    }
+  }
+
+  alarm(r: Reply<AlarmResponse>): void {
+    this.hdr(r.msg.header);
+    for (const a of r.msg.alarms) {
+      this.field('MemberID', BigInt.asUintN(64, a.memberID));
+      this.field('AlarmType', alarmName(a.alarm));
       this.out.write('\n');
     }
   }

@@ -10,10 +10,10 @@ export type { Printer, PrintOptions, Sink } from './printer.js';
 export { TextPrinter } from './text.js';
 
 /** The printer for a --write-out value; an unknown name fails as etcdctl fails. */
-export function createPrinter(format: string, out: Sink, opts: PrintOptions): Printer {
+export function createPrinter(format: string, out: Sink, opts: PrintOptions, err: Sink = out): Printer {
   if (!isFormat(format)) throw new EtcdctlError('unsupported output format', ExitCode.BadFeature);
   switch (format) {
-    case 'simple': return new SimplePrinter(out, opts);
+    case 'simple': return new SimplePrinter(out, opts, err);
     case 'fields': return new FieldsPrinter(out, opts);
     case 'json': return new JsonPrinter(out, opts);
     case 'protobuf': return new ProtobufPrinter(out);

@@ -4,12 +4,14 @@
  * are Go client structs with their own field names, written out here.
  */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
-import type { Printer, PrintOptions, Sink } from './printer.js';
+import type { AlarmResponse, DeleteRangeResponse, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import { UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { goJSON, goString } from './gojson.js';
 
-export class JsonPrinter implements Printer {
-  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {}
+export class JsonPrinter extends UnsupportedPrinter implements Printer {
+  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {
+    super('json');
+  }
 
   /** The whole reply message, as etcdctl's printJSON gives it. */
   message(r: Reply): void {
@@ -47,5 +49,30 @@ export class JsonPrinter implements Printer {
         .join(',')}]`;
     }
     this.out.write(out + '}\n');
+  }
+
+  memberAdd(r: Reply<MemberAddResponse>): void { this.message(r); }
+  memberRemove(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  memberUpdate(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  memberPromote(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  alarm(r: Reply<AlarmResponse>): void { this.message(r); }
+  moveLeader(_leader: bigint, _target: bigint, r: Reply<MoveLeaderResponse>): void { this.message(r); }
+
+  /** A list of etcdctl's epHealth structs: error left out when empty. */
+  endpointHealth(list: EndpointHealth[]): void {
+    const items = list.map(
+      (h) => `{"endpoint":${goString(h.ep)},"health":${h.health},"took":${goString(h.took)}${h.error ? `,"error":${goString(h.error)}` : ''}}`,
+    );
+    this.out.write(`[${items.join(',')}]\n`);
+  }
+
+  endpointStatus(list: EndpointStatus[]): void {
+    const items = list.map(({ ep, reply }) => `{"Endpoint":${goString(ep)},"Status":${goJSON(reply.type, reply.msg)}}`);
+    this.out.write(`[${items.join(',')}]\n`);
+  }
+
+  endpointHashKV(list: EndpointHashKV[]): void {
+    const items = list.map(({ ep, reply }) => `{"Endpoint":${goString(ep)},"HashKV":${goJSON(reply.type, reply.msg)}}`);
+    this.out.write(`[${items.join(',')}]\n`);
   }
 }

@@ -5,7 +5,14 @@
  */
 import type { Reply } from '../client/client.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
-import type { RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse, MemberListResponse } from '../proto/types.js';
+import { humanBytes } from './humanize.js';
+import type {
+  RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse, MemberListResponse, MemberAddResponse,
+  MemberChangeResponse, AlarmResponse, StatusResponse, HashKVResponse, MoveLeaderResponse,
+} from '../proto/types.js';
+import type {
+  AuthHeaderResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse, AuthRoleGetResponse, AuthRoleListResponse,
+} from '../proto/types.js';
 
 /** Where printers write: raw bytes or text. */
 export interface Sink {
@@ -25,6 +32,51 @@ export interface Printer {
   txn(r: Reply<TxnResponse>): void;
   watch(r: Reply<WatchResponse>): void;
   memberList(r: Reply<MemberListResponse>): void;
+  /** `added` is what the user typed: the new member's name and --peer-urls. */
+  memberAdd(r: Reply<MemberAddResponse>, added: { name: string; peerURLs: string }): void;
+  memberRemove(id: bigint, r: Reply<MemberChangeResponse>): void;
+  memberUpdate(id: bigint, r: Reply<MemberChangeResponse>): void;
+  memberPromote(id: bigint, r: Reply<MemberChangeResponse>): void;
+  endpointHealth(list: EndpointHealth[]): void;
+  endpointStatus(list: EndpointStatus[]): void;
+  endpointHashKV(list: EndpointHashKV[]): void;
+  alarm(r: Reply<AlarmResponse>): void;
+  moveLeader(leader: bigint, target: bigint, r: Reply<MoveLeaderResponse>): void;
+  // auth, user and role (commands/auth.ts, user.ts, role.ts)
+  authStatus(r: Reply<AuthStatusResponse>): void;
+  userAdd(name: string, r: Reply<AuthHeaderResponse>): void;
+  userGet(name: string, r: Reply<AuthUserGetResponse>): void;
+  userList(r: Reply<AuthUserListResponse>): void;
+  userDelete(name: string, r: Reply<AuthHeaderResponse>): void;
+  userChangePassword(r: Reply<AuthHeaderResponse>): void;
+  userGrantRole(user: string, role: string, r: Reply<AuthHeaderResponse>): void;
+  userRevokeRole(user: string, role: string, r: Reply<AuthHeaderResponse>): void;
+  roleAdd(role: string, r: Reply<AuthHeaderResponse>): void;
+  roleGet(role: string, r: Reply<AuthRoleGetResponse>): void;
+  roleList(r: Reply<AuthRoleListResponse>): void;
+  roleDelete(role: string, r: Reply<AuthHeaderResponse>): void;
+  roleGrantPermission(role: string, r: Reply<AuthHeaderResponse>): void;
+  /** `key` as typed on the command line, `end` the range end that was sent. */
+  roleRevokePermission(role: string, key: string, end: Buffer, r: Reply<AuthHeaderResponse>): void;
+}
+
+/** endpoint health's result for one endpoint. */
+export interface EndpointHealth {
+  ep: string;
+  health: boolean;
+  /** Go's Duration.String() of the check's time; empty when no client could be made. */
+  took: string;
+  error: string;
+}
+
+export interface EndpointStatus {
+  ep: string;
+  reply: Reply<StatusResponse>;
+}
+
+export interface EndpointHashKV {
+  ep: string;
+  reply: Reply<HashKVResponse>;
 }
 
 export const FORMATS = ['simple', 'json', 'protobuf', 'fields', 'table'] as const;
@@ -48,6 +100,29 @@ export class UnsupportedPrinter implements Printer {
   txn(_r: Reply<TxnResponse>): void { throw unsupported(this.format); }
   watch(_r: Reply<WatchResponse>): void { throw unsupported(this.format); }
   memberList(_r: Reply<MemberListResponse>): void { throw unsupported(this.format); }
+  memberAdd(_r: Reply<MemberAddResponse>, _added: { name: string; peerURLs: string }): void { throw unsupported(this.format); }
+  memberRemove(_id: bigint, _r: Reply<MemberChangeResponse>): void { throw unsupported(this.format); }
+  memberUpdate(_id: bigint, _r: Reply<MemberChangeResponse>): void { throw unsupported(this.format); }
+  memberPromote(_id: bigint, _r: Reply<MemberChangeResponse>): void { throw unsupported(this.format); }
+  endpointHealth(_list: EndpointHealth[]): void { throw unsupported(this.format); }
+  endpointStatus(_list: EndpointStatus[]): void { throw unsupported(this.format); }
+  endpointHashKV(_list: EndpointHashKV[]): void { throw unsupported(this.format); }
+  alarm(_r: Reply<AlarmResponse>): void { throw unsupported(this.format); }
+  moveLeader(_leader: bigint, _target: bigint, _r: Reply<MoveLeaderResponse>): void { throw unsupported(this.format); }
+  authStatus(_r: Reply<AuthStatusResponse>): void { throw unsupported(this.format); }
+  userAdd(_name: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  userGet(_name: string, _r: Reply<AuthUserGetResponse>): void { throw unsupported(this.format); }
+  userList(_r: Reply<AuthUserListResponse>): void { throw unsupported(this.format); }
+  userDelete(_name: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  userChangePassword(_r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  userGrantRole(_user: string, _role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  userRevokeRole(_user: string, _role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  roleAdd(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  roleGet(_role: string, _r: Reply<AuthRoleGetResponse>): void { throw unsupported(this.format); }
+  roleList(_r: Reply<AuthRoleListResponse>): void { throw unsupported(this.format); }
+  roleDelete(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  roleGrantPermission(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  roleRevokePermission(_role: string, _key: string, _end: Buffer, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
 }
 
 /** The rows etcdctl shows for a member list (simple and table formats). */
@@ -63,4 +138,43 @@ export function memberListTable(r: MemberListResponse): { header: string[]; rows
       String(m.isLearner),
     ]),
   };
+}
+
+/** The rows etcdctl shows for endpoint health (table format). */
+export function endpointHealthTable(list: EndpointHealth[]): { header: string[]; rows: string[][] } {
+  return { header: ['endpoint', 'health', 'took', 'error'], rows: list.map((h) => [h.ep, String(h.health), h.took, h.error]) };
+}
+
+/** The rows etcdctl shows for endpoint status (simple and table formats). */
+export function endpointStatusTable(list: EndpointStatus[]): { header: string[]; rows: string[][] } {
+  return {
+    header: ['endpoint', 'ID', 'version', 'db size', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'],
+    rows: list.map(({ ep, reply: { msg: s } }) => {
+      const member = s.header?.member_id ?? 0n;
+      return [
+        ep,
+        BigInt.asUintN(64, member).toString(16),
+        s.version,
+        humanBytes(s.dbSize),
+        String(s.leader === member),
+        String(s.isLearner),
+        String(s.raftTerm),
+        String(s.raftIndex),
+        String(s.raftAppliedIndex),
+        s.errors.join(', '),
+      ];
+    }),
+  };
+}
+
+/** The rows etcdctl shows for endpoint hashkv (simple and table formats). */
+export function endpointHashKVTable(list: EndpointHashKV[]): { header: string[]; rows: string[][] } {
+  return { header: ['endpoint', 'hash'], rows: list.map(({ ep, reply }) => [ep, String(reply.msg.hash)]) };
+}
+
+const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
+
+/** An alarm type as its enum name (Go prints unknown values as their number). */
+export function alarmName(alarm: number): string {
+  return ALARM_NAMES[alarm] ?? String(alarm);
 }

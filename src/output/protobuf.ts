@@ -1,11 +1,13 @@
 /** `-w protobuf`: the response message's protobuf bytes, with no framing or newline. */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
-import type { Printer, Sink } from './printer.js';
+import type { AlarmResponse, DeleteRangeResponse, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import { UnsupportedPrinter, type Printer, type Sink } from './printer.js';
 import { encode } from '../proto/codec.js';
 
-export class ProtobufPrinter implements Printer {
-  constructor(private readonly out: Sink) {}
+export class ProtobufPrinter extends UnsupportedPrinter implements Printer {
+  constructor(private readonly out: Sink) {
+    super('protobuf');
+  }
 
   /** The bytes exactly as the server sent them. */
   message(r: Reply): void {
@@ -31,4 +33,11 @@ export class ProtobufPrinter implements Printer {
       }),
     );
   }
+
+  memberAdd(r: Reply<MemberAddResponse>): void { this.message(r); }
+  memberRemove(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  memberUpdate(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  memberPromote(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
+  alarm(r: Reply<AlarmResponse>): void { this.message(r); }
+  moveLeader(_leader: bigint, _target: bigint, r: Reply<MoveLeaderResponse>): void { this.message(r); }
 }

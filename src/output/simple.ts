@@ -1,13 +1,24 @@
 /** The default human format (`-w simple`). */
 import type { Reply } from '../client/client.js';
-import type { DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
-import { memberListTable, type Printer, type PrintOptions, type Sink } from './printer.js';
-import { hexEscape } from './goquote.js';
+import type {
+  AlarmResponse, DeleteRangeResponse, KeyValue, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse,
+  PutResponse, RangeResponse, TxnResponse, WatchResponse,
+} from '../proto/types.js';
+import {
+  alarmName, endpointHashKVTable, endpointStatusTable, memberListTable,
+  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
+} from './printer.js';
+import { goQuote, hexEscape } from './goquote.js';
 
 const NL = Buffer.from('\n');
 
 export class SimplePrinter implements Printer {
-  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {}
+  constructor(
+    private readonly out: Sink,
+    private readonly opts: PrintOptions,
+    /** Where etcdctl prints the bad news of some results (unhealthy endpoints). */
+    private readonly err: Sink = out,
+  ) {}
 
   private line(text: string | Uint8Array): void {
     this.out.write(typeof text === 'string' ? text + '\n' : Buffer.concat([text, NL]));
@@ -59,8 +70,72 @@ export class SimplePrinter implements Printer {
   memberList(r: Reply<MemberListResponse>): void {
     for (const row of memberListTable(r.msg).rows) this.line(row.join(', '));
   }
+
+  /** Also the ETCD_* lines to start the new member with (only this format has them). */
+  memberAdd(r: Reply<MemberAddResponse>, added: { name: string; peerURLs: string }): void {
+    const newId = r.msg.member?.ID ?? 0n;
+    this.line(`Member ${pad16(newId)} added to cluster ${pad16(r.msg.header?.cluster_id ?? 0n)}`);
+    const initial = r.msg.members.flatMap((m) => m.peerURLs.map((u) => `${m.ID === newId ? added.name : m.name}=${u}`));
+    this.out.write('\n');
+    this.line(`ETCD_NAME=${goQuote(added.name)}`);
+    this.line(`ETCD_INITIAL_CLUSTER=${goQuote(initial.join(','))}`);
+    this.line(`ETCD_INITIAL_ADVERTISE_PEER_URLS=${goQuote(added.peerURLs)}`);
+    this.line('ETCD_INITIAL_CLUSTER_STATE="existing"');
+  }
+
+  memberRemove(id: bigint, r: Reply<MemberChangeResponse>): void {
+    this.line(`Member ${pad16(id)} removed from cluster ${pad16(r.msg.header?.cluster_id ?? 0n)}`);
+  }
+
+  memberUpdate(id: bigint, r: Reply<MemberChangeResponse>): void {
+    this.line(`Member ${pad16(id)} updated in cluster ${pad16(r.msg.header?.cluster_id ?? 0n)}`);
+  }
+
+  memberPromote(id: bigint, r: Reply<MemberChangeResponse>): void {
+    this.line(`Member ${pad16(id)} promoted in cluster ${pad16(r.msg.header?.cluster_id ?? 0n)}`);
+  }
+
+  /** Healthy endpoints on stdout, unhealthy ones on stderr (etcdctl 3.5). */
+  endpointHealth(list: EndpointHealth[]): void {
+    for (const h of list) {
+      if (h.error === '') this.line(`${h.ep} is healthy: successfully committed proposal: took = ${h.took}`);
+      else this.err.write(`${h.ep} is unhealthy: failed to commit proposal: ${h.error}\n`);
+    }
+  }
+
+  endpointStatus(list: EndpointStatus[]): void {
+    for (const row of endpointStatusTable(list).rows) this.line(row.join(', '));
+  }
+
+  endpointHashKV(list: EndpointHashKV[]): void {
+    for (const row of endpointHashKVTable(list).rows) this.line(row.join(', '));
+  }
+
+  /** Each alarm in Go's compact text form, e.g. "memberID:123 alarm:NOSPACE " (zero fields left out). */
+  alarm(r: Reply<AlarmResponse>): void {
+    for (const a of r.msg.alarms) {
+      let text = '';
+      if (a.memberID !== 0n) text += `memberID:${BigInt.asUintN(64, a.memberID)} `;
+      if (a.alarm !== 0) text += `alarm:${alarmName(a.alarm)} `;
+      this.line(text);
+    }
+  }
+
+  moveLeader(leader: bigint, target: bigint, _r: Reply<MoveLeaderResponse>): void {
+    this.line(`Leadership transferred from ${hexId(leader)} to ${hexId(target)}`);
+  }
 }
 
 export function emptyKv(): KeyValue {
   return { key: Buffer.alloc(0), create_revision: 0n, mod_revision: 0n, version: 0n, value: Buffer.alloc(0), lease: 0n };
+}
+
+/** Go's %x of a member ID: lowercase hex, no padding. */
+export function hexId(id: bigint): string {
+  return BigInt.asUintN(64, id).toString(16);
+}
+
+/** Go's %16x: lowercase hex, padded with spaces to 16 columns. */
+function pad16(id: bigint): string {
+  return hexId(id).padStart(16, ' ');
 }

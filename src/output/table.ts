@@ -1,7 +1,10 @@
 /** `-w table`: only some results have a table; the key-value ones do not. */
 import type { Reply } from '../client/client.js';
 import type { MemberListResponse } from '../proto/types.js';
-import { memberListTable, UnsupportedPrinter, type PrintOptions, type Sink } from './printer.js';
+import {
+  endpointHashKVTable, endpointHealthTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
+  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions, type Sink,
+} from './printer.js';
 import { renderTable } from './tablewriter.js';
 
 export class TablePrinter extends UnsupportedPrinter {
@@ -11,6 +14,21 @@ export class TablePrinter extends UnsupportedPrinter {
 
   override memberList(r: Reply<MemberListResponse>): void {
     const { header, rows } = memberListTable(r.msg);
+    this.out.write(renderTable(header, rows));
+  }
+
+  endpointHealth(list: EndpointHealth[]): void {
+    const { header, rows } = endpointHealthTable(list);
+    this.out.write(renderTable(header, rows));
+  }
+
+  endpointStatus(list: EndpointStatus[]): void {
+    const { header, rows } = endpointStatusTable(list);
+    this.out.write(renderTable(header, rows));
+  }
+
+  endpointHashKV(list: EndpointHashKV[]): void {
+    const { header, rows } = endpointHashKVTable(list);
     this.out.write(renderTable(header, rows));
   }
 }

@@ -42,4 +42,22 @@ export class TextPrinter {
   compaction(revision: bigint): void {
     this.out.write(`compacted revision ${revision}\n`);
   }
+
+  /** endpoint status: one endpoint failed (the others are still printed). */
+  statusFailed(ep: string, reason: string): void {
+    this.err.write(`Failed to get the status of endpoint ${ep} (${reason})\n`);
+  }
+
+  /** endpoint hashkv: one endpoint failed. */
+  hashFailed(ep: string, reason: string): void {
+    this.err.write(`Failed to get the hash of endpoint ${ep} (${reason})\n`);
+  }
+
+  defragFinished(ep: string): void {
+    this.out.write(`Finished defragmenting etcd member[${ep}]\n`);
+  }
+
+  defragFailed(ep: string, reason: string): void {
+    this.err.write(`Failed to defragment etcd member[${ep}] (${reason})\n`);
+  }
 }

@@ -85,3 +85,91 @@ export interface MemberListResponse {
   header?: ResponseHeader;
   members: Member[];
 }
+
+export interface MemberAddResponse {
+  header?: ResponseHeader;
+  member?: Member;
+  members: Member[];
+}
+
+/** MemberRemove/Update/Promote responses: a header and the members after the change. */
+export interface MemberChangeResponse {
+  header?: ResponseHeader;
+  members: Member[];
+}
+
+export interface AlarmMember {
+  memberID: bigint;
+  /** 0 NONE, 1 NOSPACE, 2 CORRUPT */
+  alarm: number;
+}
+
+export interface AlarmResponse {
+  header?: ResponseHeader;
+  alarms: AlarmMember[];
+}
+
+export interface StatusResponse {
+  header?: ResponseHeader;
+  version: string;
+  dbSize: bigint;
+  leader: bigint;
+  raftIndex: bigint;
+  raftTerm: bigint;
+  raftAppliedIndex: bigint;
+  errors: string[];
+  dbSizeInUse: bigint;
+  isLearner: boolean;
+}
+
+export interface HashKVResponse {
+  header?: ResponseHeader;
+  hash: number;
+  compact_revision: bigint;
+}
+
+export interface MoveLeaderResponse {
+  header?: ResponseHeader;
+}
+
+// ---- auth, user, role ------------------------------------------------------
+
+/** The many auth responses that carry nothing but a header (user add, role delete, ...). */
+export interface AuthHeaderResponse {
+  header?: ResponseHeader;
+}
+
+export interface AuthStatusResponse {
+  header?: ResponseHeader;
+  enabled: boolean;
+  authRevision: bigint;
+}
+
+export interface AuthUserGetResponse {
+  header?: ResponseHeader;
+  roles: string[];
+}
+
+export interface AuthUserListResponse {
+  header?: ResponseHeader;
+  users: string[];
+}
+
+export interface AuthRoleListResponse {
+  header?: ResponseHeader;
+  roles: string[];
+}
+
+/** authpb.Permission. */
+export interface Permission {
+  /** 0 READ, 1 WRITE, 2 READWRITE */
+  permType: number;
+  key: Buffer;
+  /** Empty for a single key; "\0" for "every key from key on". */
+  range_end: Buffer;
+}
+
+export interface AuthRoleGetResponse {
+  header?: ResponseHeader;
+  perm: Permission[];
+}

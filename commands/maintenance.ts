@@ -1,0 +1,114 @@
+/** alarm list / disarm, defrag, move-leader. */
+import type { CommandDef, Context } from '../src/cli/types.js';
+import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
+import { FlagValueError } from '../src/config/flags.js';
+import { parseHexUint64 } from '../src/ids.js';
+import { toEtcdctlError } from '../src/client/errors.js';
+import { encode } from '../src/proto/codec.js';
+import { failureText, targetEndpoints } from './endpoint.js';
+import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.js';
+import type { Reply } from '../src/client/client.js';
+
+const ALARM_GET = 0;
+const ALARM_DEACTIVATE = 2;
+
+async function runAlarmList(ctx: Context): Promise<void> {
+  if (ctx.args.length !== 0) throw badArgs('alarm list command accepts no arguments');
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  const reply = await client.call('Maintenance.Alarm', { action: ALARM_GET }).catch((e) => { throw toEtcdctlError(e); });
+  printer.alarm(reply);
+}
+
+/**
+ * As etcd's Go client does it: list the alarms, deactivate each one, and
+ * report the ones deactivated (a response of its own, without a header).
+ */
+async function runAlarmDisarm(ctx: Context): Promise<void> {
+  if (ctx.args.length !== 0) throw badArgs('alarm disarm command accepts no arguments');
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  try {
+    const listed = await client.call<AlarmResponse>('Maintenance.Alarm', { action: ALARM_GET });
+    const disarmed: AlarmMember[] = [];
+    for (const a of listed.msg.alarms) {
+      const r = await client.call<AlarmResponse>('Maintenance.Alarm', { action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
+      disarmed.push(...r.msg.alarms);
+    }
+    const msg = { alarms: disarmed };
+    const reply: Reply<AlarmResponse> = { msg, raw: encode('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
+    printer.alarm(reply);
+  } catch (err) {
+    throw toEtcdctlError(err);
+  }
+}
+
+async function runDefrag(ctx: Context): Promise<void> {
+  if (ctx.flags['data-dir'] !== '') {
+    throw new EtcdctlError('defragmenting a data directory (--data-dir) is not supported yet; defragment a running member instead (omit --data-dir)', ExitCode.Error);
+  }
+  const text = ctx.text();
+  let failures = 0;
+  for (const ep of await targetEndpoints(ctx)) {
+    try {
+      await (await ctx.clientFor(ep)).call('Maintenance.Defragment', {});
+      text.defragFinished(ep);
+    } catch (err) {
+      failures++;
+      text.defragFailed(ep, failureText(err));
+    }
+  }
+  // etcdctl exits 1 here without an "Error:" line.
+  if (failures > 0) throw new EtcdctlError('', ExitCode.Error, [], true);
+}
+
+async function runMoveLeader(ctx: Context): Promise<void> {
+  if (ctx.args.length !== 1) throw badArgs('move-leader command needs 1 argument');
+  let target: bigint;
+  try {
+    target = parseHexUint64(ctx.args[0]);
+  } catch (err) {
+    if (err instanceof FlagValueError) throw badArgs(err.message);
+    throw err;
+  }
+  const printer = ctx.printer();
+  const eps = ctx.globals.endpoints.map((e) => e.trim());
+  // The transfer must be asked of the leader: find it among the endpoints.
+  for (const ep of eps) {
+    const client = await ctx.clientFor(ep);
+    const status: Reply<StatusResponse> = await client.call('Maintenance.Status', {}).catch((e) => { throw toEtcdctlError(e); });
+    const leader = status.msg.leader;
+    if (status.msg.header?.member_id === leader) {
+      const reply = await client.call('Maintenance.MoveLeader', { targetID: target }).catch((e) => { throw toEtcdctlError(e); });
+      printer.moveLeader(leader, target, reply);
+      return;
+    }
+  }
+  throw badArgs(`no leader endpoint given at [${eps.join(' ')}]`);
+}
+
+export const alarmCommand: CommandDef = {
+  name: 'alarm',
+  use: 'alarm <subcommand>',
+  short: 'Alarm related commands',
+  subcommands: [
+    { name: 'disarm', use: 'disarm', short: 'Disarms all alarms', run: runAlarmDisarm },
+    { name: 'list', use: 'list', short: 'Lists all alarms', run: runAlarmList },
+  ],
+};
+
+export const defragCommand: CommandDef = {
+  name: 'defrag',
+  use: 'defrag',
+  short: 'Defragments the storage of the etcd members with given endpoints',
+  flags: [{ name: 'data-dir', type: 'string', default: '', usage: 'Optional. If present, defragments a data directory not in use by etcd.' }],
+  persistentFlags: [{ name: 'cluster', type: 'bool', default: false, usage: 'use all endpoints from the cluster member list' }],
+  run: runDefrag,
+};
+
+export const moveLeaderCommand: CommandDef = {
+  name: 'move-leader',
+  use: 'move-leader <transferee-member-id>',
+  short: 'Transfers leadership to another etcd cluster member.',
+  run: runMoveLeader,
+};
