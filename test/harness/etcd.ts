@@ -512,3 +512,70 @@ export async function startCluster(n = 3, opts: StartEtcdOptions = {}): Promise<
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`bad cluster size: ${n}`);
   return startMembers(n, opts);
 }
+
+/** An etcd started by hand (e.g. a member joining a cluster with `member add`'s ETCD_* values). */
+export interface ExtraMember {
+  clientUrl: string;
+  peerUrl: string;
+  /** Stops it (SIGTERM, SIGKILL after 3 s). Its data dir is under `dir` of the cluster it joined. */
+  stop(): Promise<void>;
+  logTail(lines?: number): string;
+}
+
+/**
+ * Starts one more etcd on fresh loopback ports with the given name and
+ * --initial-cluster, joining an existing cluster (`--initial-cluster-state
+ * existing`). Its data lives under `parentDir`; it is killed with everything
+ * else if the test process goes away.
+ */
+export async function startJoiningMember(
+  parentDir: string,
+  opts: { name: string; initialCluster: string; peerPort: number; readyTimeoutMs?: number; learner?: boolean },
+): Promise<ExtraMember> {
+  const [clientPort] = await getFreePorts(1);
+  const dir = path.join(parentDir, opts.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const m: Member = {
+    name: opts.name,
+    clientPort,
+    peerPort: opts.peerPort,
+    clientUrl: `http://127.0.0.1:${clientPort}`,
+    peerUrl: `http://127.0.0.1:${opts.peerPort}`,
+    dataDir: path.join(dir, 'data'),
+    logFile: path.join(dir, 'etcd.log'),
+    args: [],
+  };
+  m.args = [
+    '--name', m.name, '--data-dir', m.dataDir,
+    '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl,
+    '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl,
+    '--initial-cluster', opts.initialCluster, '--initial-cluster-state', 'existing',
+    '--heartbeat-interval', '50', '--election-timeout', '500', '--logger=zap', '--log-outputs=stderr',
+  ];
+  launch(m);
+  // A learner does not answer /health until promoted: wait for its client port instead.
+  const ready = opts.learner ? waitListening(m, opts.readyTimeoutMs ?? 15000) : waitHealthy([m], undefined, opts.readyTimeoutMs ?? 15000);
+  await ready.catch(async (err) => {
+    await kill(m);
+    throw err;
+  });
+  return { clientUrl: m.clientUrl, peerUrl: m.peerUrl, stop: () => kill(m), logTail: (n) => tail(m.logFile, n) };
+}
+
+async function waitListening(m: Member, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(m)) throw new Error(`etcd member ${m.name} exited during startup:\n${tail(m.logFile)}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(m.clientPort, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await sleep(50);
+  }
+  throw new Error(`etcd member ${m.name} not listening after ${timeoutMs} ms:\n${tail(m.logFile)}`);
+}
