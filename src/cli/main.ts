@@ -189,6 +189,8 @@ function suggestions(def: CommandDef, typed: string): string[] {
 function commanderOption(spec: FlagSpec): Option {
   const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.type === 'bool' ? '' : ' <value>'}`;
   const opt = new Option(flags);
+  // A flag whose own name starts with "no-" (user add --no-password) is not commander's negation of another.
+  if (spec.name.startsWith('no-')) opt.negate = false;
   if (spec.type !== 'bool') {
     opt.argParser((value: string, previous: FlagValue | undefined) => parseFlagValue(spec, value, previous));
   }
@@ -401,6 +403,12 @@ export async function run(inv: Invocation): Promise<number> {
         client = new mod.EtcdClient(await clientConfig());
       }
       return client;
+    },
+    newClient: async () => {
+      const mod = await import('../client/client.js');
+      const fresh = new mod.EtcdClient(await clientConfig());
+      extraClients.push(fresh);
+      return fresh;
     },
     clientFor: async (endpoint: string) => {
       const mod = await import('../client/client.js');

@@ -30,6 +30,8 @@ export interface Context {
   client(): Promise<EtcdClient>;
   /** A client of its own for one endpoint (endpoint status, health, defrag, ...), closed at the end. */
   clientFor(endpoint: string): Promise<EtcdClient>;
+  /** Another client on all of --endpoints with a connection of its own (check's load), closed at the end. */
+  newClient(): Promise<EtcdClient>;
   /** The printer for --write-out. */
   printer(opts?: Partial<PrintOptions>): Printer;
   /** Prints the help page of the command named by `path` (help's own job). */

@@ -1,0 +1,117 @@
+// check perf and check datascale against real servers, beside the real etcdctl.
+// check perf runs for the 60 seconds etcdctl runs it (both at once, on two servers).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { runOurs, runReal, stripZapLines, type RunResult } from './harness/run.js';
+import { renderProgress } from '../src/check/progress.js';
+import { loadStats, perfVerdict } from '../src/check/stats.js';
+import { keyMaker } from '../commands/check.js';
+
+let a: EtcdHandle;
+let b: EtcdHandle;
+
+before(async () => {
+  [a, b] = await Promise.all([startEtcd(), startEtcd()]);
+});
+
+after(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+});
+
+/** The progress line is redrawn with "\r"; its last drawing is what stays on screen. */
+function finalLines(r: RunResult): string[] {
+  return r.stdout
+    .toString()
+    .split('\n')
+    .map((l) => l.split('\r').pop()!)
+    .filter(Boolean);
+}
+
+test('progress line: counters, percentage, time left, final time; a bar only on a terminal', () => {
+  assert.equal(renderProgress({ current: 0, total: 60, elapsedMs: 0, finished: false, width: 0 }), ' 0 / 60    0.00%');
+  assert.equal(renderProgress({ current: 21, total: 60, elapsedMs: 21000, finished: false, width: 0 }), ' 21 / 60   35.00% 00m39s');
+  assert.equal(renderProgress({ current: 60, total: 60, elapsedMs: 60400, finished: true, width: 0 }), ' 60 / 60  100.00% 1m0s');
+  assert.equal(renderProgress({ current: 9, total: 10, elapsedMs: 900, finished: false, width: 0 }), ' 9 / 10   90.00%');
+  const wide = renderProgress({ current: 30, total: 60, elapsedMs: 30000, finished: false, width: 40 });
+  assert.equal(wide.length, 40);
+  assert.match(wide, /^ 30 \/ 60 Bo+m +!  50\.00% 00m30s$/);
+});
+
+test('verdict: etcdctl\'s thresholds and wording', () => {
+  const good = perfVerdict(loadStats([{ seconds: 0.01 }, { seconds: 0.02 }], 2 / 150), 150);
+  assert.deepEqual(good.lines, ['PASS: Throughput is 151 writes/s', 'PASS: Slowest request took 0.020000s', 'PASS: Stddev is 0.005000s', 'PASS']);
+  assert.equal(good.ok, true);
+  const bad = perfVerdict(loadStats([{ seconds: 0.9 }, { seconds: 0.1 }, { error: 'etcdserver: too many requests', seconds: 0 }], 1), 150);
+  assert.deepEqual(bad.lines, [
+    'FAIL: too many errors', 'FAIL: ERROR(etcdserver: too many requests) -> 1', 'FAIL: Throughput too low: 3 writes/s',
+    'Slowest request took too long: 0.900000s', 'Stddev too high: 0.400000s', 'FAIL',
+  ]);
+});
+
+test('keys: the prefix, then a varint in a 256-byte buffer', () => {
+  const next = keyMaker('/p/', 256);
+  const k1 = next();
+  const k2 = next();
+  assert.equal(k1.length, 3 + 256);
+  assert.equal(k1.subarray(0, 3).toString(), '/p/');
+  assert.notDeepEqual(k1, k2);
+  assert.equal(k1[3] & 1, 0, 'zig-zag of a non-negative number is even');
+});
+
+test('unknown load and a used prefix fail as etcdctl fails', { timeout: 60000 }, async () => {
+  for (const args of [['check', 'perf', '--load', 'huge'], ['check', 'datascale', '--load=x']]) {
+    const real = await runReal([...a.etcdctlArgs(), ...args]);
+    const ours = await runOurs([...a.etcdctlArgs(), ...args]);
+    assert.deepEqual({ out: ours.stdout.toString(), err: stripZapLines(ours.stderr), code: ours.code }, { out: real.stdout.toString(), err: stripZapLines(real.stderr), code: real.code });
+    assert.equal(ours.code, 4);
+  }
+  assert.equal((await runReal([...a.etcdctlArgs(), 'put', '/etcdctl-check-perf/x', '1'])).code, 0);
+  assert.equal((await runReal([...a.etcdctlArgs(), 'put', '/etcdctl-check-datascale/x', '1'])).code, 0);
+  for (const sub of ['perf', 'datascale']) {
+    const real = await runReal([...a.etcdctlArgs(), 'check', sub]);
+    const ours = await runOurs([...a.etcdctlArgs(), 'check', sub]);
+    assert.equal(ours.code, 3);
+    assert.equal(ours.code, real.code);
+    // etcdctl 3.5 quotes the del command for perf; 3.4 (the binary here) does not.
+    const want = stripZapLines(real.stderr).replace(/Delete with etcdctl del --prefix (\/etcdctl-check-perf\/) first/, "Delete with 'etcdctl del --prefix $1' first");
+    assert.equal(stripZapLines(ours.stderr), want);
+  }
+  assert.equal((await runReal([...a.etcdctlArgs(), 'del', '/etcdctl-check', '--prefix'])).code, 0);
+});
+
+test('check datascale: the same report lines as etcdctl, and the keys are gone after', { timeout: 120000 }, async () => {
+  const [real, ours] = await Promise.all([runReal([...a.etcdctlArgs(), 'check', 'datascale']), runOurs([...b.etcdctlArgs(), 'check', 'datascale', '--auto-compact', '--auto-defrag'])]);
+  assert.equal(ours.code, 0, ours.stderr.toString());
+  assert.equal(real.code, 0);
+  const lines = finalLines(ours);
+  assert.deepEqual(finalLines(real).map((l) => l.replace(/[\d.]+ MB/, 'N MB').replace(/ \d+s$/, '')), [
+    'Start data scale check for work load [10000 key-value pairs, 1024 bytes per key-value, 50 concurrent clients].',
+    ' 10000 / 10000  100.00%',
+    'PASS: Approximate system memory used : N MB.',
+  ]);
+  assert.equal(lines[0], 'Start data scale check for work load [10000 key-value pairs, 1024 bytes per key-value, 50 concurrent clients].');
+  assert.match(lines[1], /^ 10000 \/ 10000  100\.00% \d+s$/);
+  assert.match(lines[2], /^Compacting with revision \d+$/);
+  assert.match(lines[3], /^Compacted with revision \d+$/);
+  assert.equal(lines[4], `Defragmenting "${b.clientUrls[0]}"`);
+  assert.equal(lines[5], `Defragmented "${b.clientUrls[0]}"`);
+  assert.match(lines[6], /^PASS: Approximate system memory used : -?\d+\.\d\d MB\.$/);
+  const left = await runReal([...b.etcdctlArgs(), 'get', '/etcdctl-check-datascale/', '--prefix', '--count-only', '-w', 'fields']);
+  assert.doesNotMatch(left.stdout.toString(), /"Count" : [1-9]/);
+});
+
+test('check perf: 60 s at 150 writes/s with 50 clients, judged like etcdctl', { timeout: 150000 }, async () => {
+  const [real, ours] = await Promise.all([runReal([...a.etcdctlArgs(), 'check', 'perf'], { timeoutMs: 120000 }), runOurs([...b.etcdctlArgs(), 'check', 'perf'], { timeoutMs: 120000 })]);
+  const shape = (r: RunResult) => finalLines(r).map((l) => l.replace(/\d+(\.\d+)?/g, 'N'));
+  assert.deepEqual(shape(ours), shape(real));
+  assert.deepEqual(shape(ours), [' N / N  N% NmNs', 'PASS: Throughput is N writes/s', 'PASS: Slowest request took Ns', 'PASS: Stddev is Ns', 'PASS']);
+  const rate = Number(/Throughput is (\d+)/.exec(ours.stdout.toString())![1]);
+  assert.ok(rate > 135 && rate <= 160, `throughput ${rate}`);
+  // Progress was drawn once a second, 0 to 60 (the last value perhaps twice: once more when finished).
+  const draws = ours.stdout.toString().split('\r').filter((s) => /^ \d+ \/ 60 /.test(s)).map((s) => Number(/^ (\d+)/.exec(s)![1]));
+  assert.deepEqual([...new Set(draws)], Array.from({ length: 61 }, (_, i) => i));
+  assert.equal(ours.code, 0);
+  const left = await runReal([...b.etcdctlArgs(), 'get', '/etcdctl-check-perf/', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
+});
