@@ -6,6 +6,7 @@ import { txnCommand } from './txn.js';
 import { watchCommand } from './watch.js';
 import { memberCommand } from './member.js';
 import { helpCommand } from './help.js';
+import { checkCommand } from './check.js';
 import { endpointCommand } from './endpoint.js';
 import { alarmCommand, defragCommand, moveLeaderCommand } from './maintenance.js';
 
@@ -14,6 +15,6 @@ export function rootCommand(): CommandDef {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, alarmCommand, defragCommand, endpointCommand, moveLeaderCommand, watchCommand, versionCommand, memberCommand, helpCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, alarmCommand, defragCommand, endpointCommand, moveLeaderCommand, watchCommand, versionCommand, memberCommand, checkCommand, helpCommand],
   };
 }
