@@ -9,7 +9,7 @@ import { parseCommandLine } from '../src/cli/main.js';
 import { LineReader } from '../src/stdin.js';
 import { goQuote } from '../src/output/goquote.js';
 import type { Reply } from '../src/client/client.js';
-import type { WatchCreate } from '../src/client/watcher.js';
+import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
 import type { WatchResponse } from '../src/proto/types.js';
 import type { FlagValue } from '../src/config/flags.js';
 
@@ -86,40 +86,40 @@ function signalName(signal: NodeJS.Signals): string {
   return names[signal] ?? signal;
 }
 
-/** Prints every response until the server cancels the watch (or the stream ends). */
-async function watchLoop(ctx: Context, execs: Map<bigint, string[]>, onReady: (w: import('../src/client/watcher.js').Watcher) => void): Promise<void> {
-  const { Watcher, isProgressNotify, cancelReason } = await import('../src/client/watcher.js');
+/**
+ * Prints every response until the server cancels every watch; the session
+ * underneath reopens broken streams without losing or repeating an event.
+ * `execs[i]` is the command to run for watch i's events.
+ */
+async function watchLoop(ctx: Context, execs: string[][], onReady: (w: WatchSession) => void): Promise<void> {
+  const { WatchSession, isProgressNotify, cancelReason } = await import('../src/client/watcher.js');
   const printer = ctx.printer();
   const text = ctx.text();
-  const watcher = await Watcher.open(await ctx.client());
+  const client = await ctx.client();
+  const session = new WatchSession(client, client.config.log);
+  await session.start();
   let chain = Promise.resolve();
-  let canceledAll = false;
   const done = new Promise<void>((resolve, reject) => {
-    watcher.on('response', (reply: Reply<WatchResponse>) => {
-      chain = chain.then(async () => {
-        if (reply.msg.canceled) text.watchCanceled(cancelReason(reply.msg));
-        if (isProgressNotify(reply.msg)) text.progressNotify(reply.msg.header?.revision ?? 0n);
-        printer.watch(reply);
-        const exec = execs.get(reply.msg.watch_id) ?? [];
-        if (exec.length > 0) await runForEvents(ctx, exec, reply);
-        if (reply.msg.canceled) {
-          execs.delete(reply.msg.watch_id);
-          if (execs.size === 0) {
-            canceledAll = true;
-            resolve();
-          }
-        }
-      }).catch(reject);
+    session.on('response', (reply: Reply<WatchResponse>, idx: number) => {
+      chain = chain
+        .then(async () => {
+          if (reply.msg.canceled) text.watchCanceled(cancelReason(reply.msg));
+          if (isProgressNotify(reply.msg)) text.progressNotify(reply.msg.header?.revision ?? 0n);
+          printer.watch(reply);
+          const exec = execs[idx] ?? [];
+          if (exec.length > 0) await runForEvents(ctx, exec, reply);
+        })
+        .catch(reject);
     });
-    watcher.on('end', (err) => {
-      chain.then(() => (err && !canceledAll ? reject(err) : resolve()), reject);
+    session.on('end', (err) => {
+      chain.then(() => (err ? reject(err) : resolve()), reject);
     });
   });
-  onReady(watcher);
+  onReady(session);
   try {
     await done;
   } finally {
-    watcher.close();
+    session.close();
   }
 }
 
@@ -136,9 +136,8 @@ async function runWatch(ctx: Context): Promise<void> {
   // etcdctl only finds out that watch has no table at the first event, after
   // waiting for it; say so at once.
   if (ctx.globals.writeOut === 'table') throw unsupported('table');
-  const execs = new Map<bigint, string[]>([[0n, exec]]);
   try {
-    await watchLoop(ctx, execs, (w) => w.create(request));
+    await watchLoop(ctx, [exec], (w) => w.add(request));
   } catch (err) {
     const { toEtcdctlError } = await import('../src/client/errors.js');
     throw toEtcdctlError(err);
@@ -149,8 +148,7 @@ async function runWatch(ctx: Context): Promise<void> {
 /** watch -i: reads "watch ..." and "progress" lines from stdin. */
 async function runInteractive(ctx: Context, envKey: string, envRange: string): Promise<void> {
   const text = ctx.text();
-  const execs = new Map<bigint, string[]>();
-  let nextId = 0n;
+  const execs: string[][] = [];
   const reader = new LineReader(ctx.io.stdin);
   let readError: EtcdctlError | undefined;
   try {
@@ -206,8 +204,8 @@ async function runInteractive(ctx: Context, envKey: string, envRange: string): P
             text.invalidWatchLine(`Invalid command ${line} (${(err as Error).message})`);
             continue;
           }
-          execs.set(nextId++, exec);
-          watcher.create(request);
+          execs.push(exec);
+          watcher.add(request);
         }
       })();
     });

@@ -1,0 +1,84 @@
+// Faults a real cluster has, while a long-running command works: members
+// killed and restarted (the one we are connected to, then the leader). A watch
+// must print every event exactly once, in order.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startCluster, type EtcdHandle } from './harness/etcd.js';
+import { runOurs, OUR_BIN, cleanEnv } from './harness/run.js';
+
+let cluster: EtcdHandle;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  cluster = await startCluster(3);
+});
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await cluster?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A long-running etcdctl-ts whose output is collected as it comes. */
+function startOurs(args: string[]) {
+  const child = spawn(process.execPath, [OUR_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+async function until(what: string, cond: () => boolean, ms = 20000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Writes /f/<n> once: a txn that only puts a missing key, so a retry after a doubtful failure adds no event. */
+async function writeOnce(n: number, eps: string): Promise<void> {
+  const key = `/f/${String(n).padStart(4, '0')}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const r = await runOurs([eps, '--dial-timeout=1s', '--command-timeout=3s', 'txn'], { stdin: `version("${key}") = "0"\n\nput ${key} v${n}\n\n\n` });
+    if (r.code === 0) return;
+    await sleep(100);
+  }
+  assert.fail(`could not write ${key}`);
+}
+
+test('watch --prefix through member kills and restarts: every event once, in order', { timeout: 180000 }, async () => {
+  const eps = `--endpoints=${cluster.endpoints.join(',')}`;
+  const w = startOurs([eps, '--debug', 'watch', '/f/', '--prefix']);
+  await until('the watch to connect', () => /\[etcdctl-ts\] connected to /.test(w.out.stderr));
+  const connected = /\[etcdctl-ts\] connected to (\S+)/.exec(w.out.stderr)![1];
+  const first = cluster.endpoints.indexOf(connected);
+  assert.ok(first >= 0, connected);
+  await sleep(300); // the watch is created
+
+  let n = 0;
+  for (; n < 30; n++) await writeOnce(n, eps);
+  // The member the watch is connected to goes away.
+  await cluster.stopMember(first);
+  for (; n < 60; n++) await writeOnce(n, eps);
+  await cluster.startMember(first);
+  // Then the leader.
+  const leader = await cluster.leaderIndex();
+  assert.ok(leader >= 0);
+  await cluster.stopMember(leader);
+  for (; n < 90; n++) await writeOnce(n, eps);
+  await cluster.startMember(leader);
+  for (; n < 100; n++) await writeOnce(n, eps);
+
+  const expected = Array.from({ length: 100 }, (_, i) => `PUT\n/f/${String(i).padStart(4, '0')}\nv${i}\n`).join('');
+  await until('all 100 events', () => w.out.stdout.length >= expected.length, 60000);
+  await sleep(500); // anything extra would show up now
+  w.child.kill('SIGINT');
+  await w.exited;
+  assert.equal(w.out.stdout, expected, `stderr:\n${w.out.stderr}`);
+  assert.match(w.out.stderr, /watch stream broke/);
+});
