@@ -147,6 +147,9 @@ function printDebugFlags(g: GlobalOptions, io: IO): void {
     if (spec.type === 'duration') text = formatDuration(v as number);
     else if (spec.type === 'stringSlice') text = `[${(v as string[]).join(',')}]`;
     else text = String(v);
+    // Unlike etcdctl, never show a password: --password, or the part of --user after the colon.
+    if (spec.name === 'password' && text !== '') text = '***';
+    if (spec.name === 'user' && text.includes(':')) text = `${text.slice(0, text.indexOf(':'))}:***`;
     return `${envName(spec.name)}=${text}`;
   }).sort();
   io.stderr.write(lines.join('\n') + '\n');
@@ -280,6 +283,24 @@ export class EtcdClient {
     const m = lookupMethod(name);
     const conn = await this.connect();
     return new EtcdStream(conn.stream(m.path, { ...this.metadata(), ...extraMetadata }), m.requestType, m.responseType);
+  }
+
+  /**
+   * Gives up the current connection (a stream on it broke, or its member lost
+   * the leader); the next call connects again, starting with the next endpoint.
+   */
+  dropConnection(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.config.log?.(`leaving ${conn.endpoint.raw}`);
+    conn.close();
+    if (this.conn === conn) this.conn = undefined;
+  }
+
+  /** Authenticates again on the current connection (the server said the token expired). */
+  async refreshToken(): Promise<void> {
+    if (!this.config.user) return;
+    await this.authenticate(await this.connect());
   }
 
   close(): void {
