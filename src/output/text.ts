@@ -60,4 +60,19 @@ export class TextPrinter {
   defragFailed(ep: string, reason: string): void {
     this.err.write(`Failed to defragment etcd member[${ep}] (${reason})\n`);
   }
+
+  /** check: the progress line, redrawn in place. */
+  progress(rendered: string): void {
+    this.out.write(`\r${rendered}`);
+  }
+
+  /** check: the end of the progress line. */
+  progressDone(): void {
+    this.out.write('\n');
+  }
+
+  /** check: a line of its report (PASS/FAIL lines, the start line, cleanup steps). */
+  report(line: string): void {
+    this.out.write(`${line}\n`);
+  }
 }
