@@ -5,20 +5,23 @@ import type {
   PutResponse, RangeResponse, TxnResponse, WatchResponse,
 } from '../proto/types.js';
 import {
-  alarmName, endpointHashKVTable, endpointStatusTable, memberListTable,
+  alarmName, endpointHashKVTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
 } from './printer.js';
 import { goQuote, hexEscape } from './goquote.js';
 
 const NL = Buffer.from('\n');
 
-export class SimplePrinter implements Printer {
+/** Supports every result kind; extends UnsupportedPrinter only so that a kind added to Printer fails cleanly until it has a rendering here. */
+export class SimplePrinter extends UnsupportedPrinter implements Printer {
   constructor(
     private readonly out: Sink,
     private readonly opts: PrintOptions,
     /** Where etcdctl prints the bad news of some results (unhealthy endpoints). */
     private readonly err: Sink = out,
-  ) {}
+  ) {
+    super('simple');
+  }
 
   private line(text: string | Uint8Array): void {
     this.out.write(typeof text === 'string' ? text + '\n' : Buffer.concat([text, NL]));
