@@ -40,3 +40,12 @@ export function parseHexUint64(s: string): bigint {
   if (v > (1n << 64n) - 1n) throw new FlagValueError(`strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
   return v;
 }
+
+/**
+ * Go's %016x of a signed int64 (a lease ID as etcdctl prints it): a negative
+ * value keeps its sign, which takes one of the 16 columns (-1 → -000000000000001).
+ */
+export function goHex016(id: bigint): string {
+  if (id >= 0n) return id.toString(16).padStart(16, '0');
+  return '-' + (-id).toString(16).padStart(15, '0');
+}
