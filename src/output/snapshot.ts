@@ -1,0 +1,84 @@
+/**
+ * What the snapshot commands print: `snapshot status` in each format (etcdctl
+ * 3.5 / etcdutl's printer), and `snapshot save`'s lines and its progress
+ * display on a terminal.
+ */
+import { humanBytes } from './humanize.js';
+import type { Sink } from './printer.js';
+
+/** The numbers of `snapshot status` (etcdutl's snapshot.Status). */
+export interface SnapshotStatus {
+  hash: number;
+  revision: bigint;
+  totalKey: number;
+  totalSize: number;
+}
+
+/** Header and row of the simple and table formats: the hash as %x, the size humanized. */
+export function snapshotStatusTable(s: SnapshotStatus): { header: string[]; rows: string[][] } {
+  return {
+    header: ['hash', 'revision', 'total keys', 'total size'],
+    rows: [[(s.hash >>> 0).toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize)]],
+  };
+}
+
+/** Go's json.Marshal of the Status struct, one line. */
+export function snapshotStatusJSON(s: SnapshotStatus): string {
+  return `{"hash":${s.hash >>> 0},"revision":${s.revision},"totalKey":${s.totalKey},"totalSize":${s.totalSize}}\n`;
+}
+
+export function snapshotStatusFields(s: SnapshotStatus): string {
+  return `"Hash" : ${s.hash >>> 0}\n"Revision" : ${s.revision}\n"Keys" : ${s.totalKey}\n"Size" : ${s.totalSize}\n`;
+}
+
+export function snapshotStatusSimple(s: SnapshotStatus): string {
+  return snapshotStatusTable(s).rows.map((r) => r.join(', ') + '\n').join('');
+}
+
+function rate(bytes: number, ms: number): string {
+  return ms > 0 ? `${humanBytes(Math.round((bytes * 1000) / ms))}/s` : '';
+}
+
+/**
+ * `snapshot save`'s own lines: the result on stdout (etcdctl's, which scripts
+ * grep), and on stderr the endpoint used when several were given and, on a
+ * terminal only, a progress line redrawn in place.
+ */
+export class SnapshotSaveText {
+  private shown = false;
+  private lastDraw = 0;
+
+  constructor(private readonly out: Sink, private readonly err: Sink, private readonly terminal: boolean) {}
+
+  saved(path: string): void {
+    this.out.write(`Snapshot saved at ${path}\n`);
+  }
+
+  /** Several endpoints were given: which one the snapshot comes from. */
+  source(endpoint: string, given: number): void {
+    this.err.write(`Taking the snapshot from ${endpoint} (the first of ${given} endpoints to answer)\n`);
+  }
+
+  /** An endpoint that was skipped because it did not answer. */
+  skipped(endpoint: string, reason: string): void {
+    this.err.write(`Skipping ${endpoint}: ${reason}\n`);
+  }
+
+  /** Bytes received so far (of `total`, when the server said), redrawn at most every 100 ms, on a terminal only. */
+  progress(received: number, total: number, elapsedMs: number, force = false): void {
+    if (!this.terminal) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const pct = total > 0 ? ` of ${humanBytes(total)} (${Math.min(100, Math.floor((received * 100) / total))}%)` : '';
+    const speed = rate(received, elapsedMs);
+    this.err.write(`\r\x1b[KDownloading snapshot: ${humanBytes(received)}${pct}${speed ? `, ${speed}` : ''}`);
+    this.shown = true;
+  }
+
+  /** Ends the progress line (before a result or an error is printed). */
+  done(): void {
+    if (this.shown) this.err.write('\n');
+    this.shown = false;
+  }
+}

@@ -1,0 +1,239 @@
+// Unit tests of the snapshot codecs, without a server: CRC-32C, FNV-1a, the bbolt reader (meta
+// choice, page walk, integrity checks, status numbers) on databases made by our bbolt writer, and
+// the printers of `snapshot status`.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { crc32c } from '../src/snapshot/crc32c.js';
+import {
+  BoltError, IntegrityError, decodeMeta, fnv1a64, metaChecksum, openBolt, readPage, validateMeta, NO_FREELIST, FREELIST_PAGE,
+} from '../src/snapshot/bbolt.js';
+import { BoltWriter, MemoryOut, writeBolt } from '../src/snapshot/bbolt-writer.js';
+import { BufferSource } from '../src/snapshot/source.js';
+import { dbStatus } from '../src/snapshot/status.js';
+import { snapshotStatusFields, snapshotStatusJSON, snapshotStatusSimple, snapshotStatusTable } from '../src/output/snapshot.js';
+import { renderTable } from '../src/output/tablewriter.js';
+
+const B = (s: string) => Buffer.from(s);
+
+/** A 17-byte revision key. */
+function rev(main: number, sub = 0, tomb = false): Buffer {
+  const k = Buffer.alloc(tomb ? 18 : 17);
+  k.writeBigInt64BE(BigInt(main), 0);
+  k[8] = 0x5f;
+  k.writeBigInt64BE(BigInt(sub), 9);
+  if (tomb) k[17] = 0x74;
+  return k;
+}
+
+/** The status computed directly from the data, as etcdutl defines it. */
+function expected(buckets: Array<[string, Array<[Buffer, Buffer]>]>): { hash: number; revision: bigint; totalKey: number } {
+  const sorted = [...buckets].sort((a, b) => Buffer.compare(B(a[0]), B(b[0])));
+  let h = 0;
+  let revision = 0n;
+  let totalKey = 0;
+  for (const [name, kvs] of sorted) {
+    h = crc32c(B(name), h);
+    for (const [k, v] of [...kvs].sort((a, b) => Buffer.compare(a[0], b[0]))) {
+      h = crc32c(v, crc32c(k, h));
+      if (name === 'key') revision = k.readBigInt64BE(0);
+      totalKey++;
+    }
+  }
+  return { hash: h, revision, totalKey };
+}
+
+/** An etcd-like set of buckets; `n` keys in `key`, values of `size` bytes. */
+function etcdLike(n: number, size: number): Array<[string, Array<[Buffer, Buffer]>]> {
+  const kv: Array<[Buffer, Buffer]> = [];
+  for (let i = 0; i < n; i++) kv.push([rev(i + 2), Buffer.alloc(size, i % 251)]);
+  return [
+    ['alarm', []],
+    ['auth', [[B('authRevision'), Buffer.alloc(8)]]],
+    ['cluster', [[B('clusterVersion'), B('3.4.0')]]],
+    ['key', kv],
+    ['lease', []],
+    ['members', [[B('52fa05da02136d75'), B('{"id":5979097889183591797,"peerURLs":["http://127.0.0.1:23821"],"name":"s1"}')]]],
+    ['members_removed', []],
+    ['meta', [[B('consistent_index'), Buffer.from('0000000000000011', 'hex')]]],
+  ];
+}
+
+describe('crc32c and fnv1a64', () => {
+  test('check values', () => {
+    assert.equal(crc32c(B('123456789')), 0xe3069283);
+    assert.equal(crc32c(B('')), 0);
+    // Running: the CRC of the concatenation, whatever the split.
+    const data = Buffer.alloc(1000).map((_, i) => (i * 7) & 0xff);
+    for (const cut of [0, 1, 15, 16, 17, 500, 999]) assert.equal(crc32c(data.subarray(cut), crc32c(data.subarray(0, cut))), crc32c(data));
+    assert.equal(fnv1a64(B('')), 0xcbf29ce484222325n);
+    assert.equal(fnv1a64(B('a')), 0xaf63dc4c8601ec8cn);
+    assert.equal(fnv1a64(B('foobar')), 0x85944171f73967e8n);
+  });
+});
+
+describe('bbolt writer and reader', () => {
+  for (const [n, size, P] of [[3, 10, 4096], [2000, 100, 4096], [40, 10_000, 4096], [500, 300, 65536], [5, 200_000, 4096]] as const) {
+    test(`status of ${n} keys of ${size} bytes, page size ${P}`, () => {
+      const data = etcdLike(n, size);
+      const file = writeBolt(data.map(([name, kvs]) => [B(name), kvs]), P);
+      const db = openBolt(new BufferSource(file));
+      assert.equal(db.pageSize, P);
+      assert.equal(db.meta.freelist, null);
+      const st = dbStatus(new BufferSource(file));
+      const want = expected(data);
+      assert.deepEqual(st, { ...want, totalSize: db.meta.pgid * P });
+      assert.equal(file.length, st.totalSize);
+      // A saved snapshot has 32 more bytes: they are not looked at.
+      assert.deepEqual(dbStatus(new BufferSource(Buffer.concat([file, Buffer.alloc(32, 9)]))), st);
+    });
+  }
+
+  test('the metas: txid T and T-1, valid checksums, the larger valid one wins', () => {
+    const file = writeBolt([[B('key'), [[rev(2), B('v')]]]]);
+    const m0 = decodeMeta(file.subarray(0, 4096));
+    const m1 = decodeMeta(file.subarray(4096, 8192));
+    assert.equal(m0.txid, m1.txid + 1n);
+    assert.equal(validateMeta(file.subarray(0, 80)), undefined);
+    assert.equal(metaChecksum(file.subarray(0, 80)), m0.checksum);
+    assert.equal(file.readBigUInt64LE(48), NO_FREELIST);
+    // A damaged meta 0: meta 1 is used.
+    const one = Buffer.from(file);
+    one[72] ^= 1;
+    assert.equal(validateMeta(one.subarray(0, 80)), 'checksum error');
+    assert.equal(openBolt(new BufferSource(one)).meta.txid, m1.txid);
+    assert.equal(dbStatus(new BufferSource(one)).totalKey, 1);
+    // Both damaged: bbolt's error of meta 0.
+    const both = Buffer.from(one);
+    both[4096 + 72] ^= 1;
+    assert.throws(() => openBolt(new BufferSource(both)), (e: Error) => e instanceof BoltError && e.message === 'checksum error');
+    const ver = Buffer.from(file);
+    ver.writeUInt32LE(3, 20);
+    ver.writeUInt32LE(3, 4096 + 20);
+    assert.throws(() => openBolt(new BufferSource(ver)), { message: 'version mismatch' });
+  });
+
+  test('a 64 KiB page size is found from meta 1 when meta 0 is damaged', () => {
+    const file = writeBolt(etcdLike(10, 10).map(([n, kvs]) => [B(n), kvs]), 65536);
+    file[20] = 0xff; // meta 0's version
+    assert.equal(openBolt(new BufferSource(file)).pageSize, 65536);
+    assert.equal(dbStatus(new BufferSource(file)).totalKey, 14);
+  });
+
+  test('not a bbolt file, too small, empty, truncated', () => {
+    const msg = (buf: Buffer) => {
+      try {
+        dbStatus(new BufferSource(buf));
+        return 'ok';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    assert.equal(msg(Buffer.alloc(0)), 'invalid database');
+    assert.equal(msg(Buffer.alloc(100, 1)), 'invalid database');
+    assert.equal(msg(Buffer.alloc(5000, 1)), 'file size too small');
+    assert.equal(msg(Buffer.alloc(9000, 1)), 'invalid database');
+    const file = writeBolt(etcdLike(2000, 100).map(([n, kvs]) => [B(n), kvs]));
+    assert.equal(msg(file.subarray(0, file.length - 4096)), 'snapshot file is truncated');
+    assert.equal(msg(file.subarray(0, file.length - 1)), 'snapshot file is truncated');
+  });
+
+  test('damaged pages are integrity errors, never a crash', () => {
+    const file = writeBolt(etcdLike(2000, 100).map(([n, kvs]) => [B(n), kvs]));
+    const P = 4096;
+    const pages = file.length / P;
+    // Every single-byte damage of a page header (id, flags, count, overflow) or element is reported or harmless.
+    for (let pg = 2; pg < pages; pg += 7) {
+      for (const off of [0, 8, 10, 12, 16, 20, 24]) {
+        const bad = Buffer.from(file);
+        bad[pg * P + off] ^= 0x5a;
+        try {
+          dbStatus(new BufferSource(bad));
+        } catch (e) {
+          assert.ok(e instanceof IntegrityError || e instanceof BoltError, `page ${pg} offset ${off}: ${(e as Error).stack}`);
+        }
+      }
+    }
+    // A page header naming another page.
+    const bad = Buffer.from(file);
+    const root = openBolt(new BufferSource(file)).meta.root;
+    bad.writeBigUInt64LE(7n, root * P);
+    assert.throws(() => dbStatus(new BufferSource(bad)), (e: Error) => e instanceof IntegrityError && /page \d+: the page header names page 7/.test(e.message));
+  });
+
+  test("keys out of order: bbolt's key order messages", () => {
+    const file = writeBolt([[B('key'), Array.from({ length: 400 }, (_, i) => [rev(i + 1), Buffer.alloc(50)] as [Buffer, Buffer])]]);
+    const db = openBolt(new BufferSource(file));
+    // Element 0 of the first leaf (page 2): its key rev(1) becomes rev(255), after element 1's rev(2).
+    const leaf = readPage(db, 2);
+    assert.ok(typeof leaf !== 'string');
+    const bad = Buffer.from(file);
+    bad[2 * 4096 + 16 + leaf.buf.readUInt32LE(16 + 4) + 7] = 0xff;
+    assert.throws(() => dbStatus(new BufferSource(bad)), (e: Error) => {
+      assert.ok(e instanceof IntegrityError);
+      assert.match(e.message, /^snapshot file integrity check failed\. \d+ errors found\.\n/);
+      assert.ok(e.errors.includes(
+        `key[1]=(hex)00000000000000025f0000000000000000 on leaf page(2) needs to be > (found <) than previous element (hex)00000000000000ff5f0000000000000000. Stack: [${db.meta.root - 1} 2]`,
+      ), e.message);
+      return true;
+    });
+  });
+
+  test('with a stored freelist: unreachable unfreed, reachable freed, already freed', () => {
+    const file = writeBolt(etcdLike(2000, 100).map(([n, kvs]) => [B(n), kvs]));
+    const P = 4096;
+    const db = openBolt(new BufferSource(file));
+    const hwm = db.meta.pgid;
+    // Add a freelist page at the end listing page 5 twice and page `hwm - 2` (reachable), and raise the HWM by 2.
+    const grown = Buffer.concat([file, Buffer.alloc(2 * P)]);
+    const fl = hwm;
+    grown.writeBigUInt64LE(BigInt(fl), fl * P);
+    grown.writeUInt16LE(FREELIST_PAGE, fl * P + 8);
+    grown.writeUInt16LE(3, fl * P + 10);
+    grown.writeBigUInt64LE(5n, fl * P + 16);
+    grown.writeBigUInt64LE(5n, fl * P + 24);
+    grown.writeBigUInt64LE(BigInt(hwm - 2), fl * P + 32);
+    for (const i of [0, 1]) {
+      grown.writeBigUInt64LE(BigInt(fl), i * P + 48);
+      grown.writeBigUInt64LE(BigInt(hwm + 2), i * P + 56);
+      grown.writeBigUInt64LE(metaChecksum(grown.subarray(i * P, i * P + 80)), i * P + 72);
+    }
+    assert.throws(() => dbStatus(new BufferSource(grown)), (e: Error) => {
+      assert.ok(e instanceof IntegrityError, String(e));
+      // Page hwm-2 is the key bucket's branch root, walked before its leaves (page 5 among them).
+      const errs = ['page 5: already freed', `page ${hwm - 2}: reachable freed`, 'page 5: reachable freed', `page ${hwm + 1}: unreachable unfreed`];
+      assert.deepEqual(e.errors, errs);
+      assert.equal(e.message, `snapshot file integrity check failed. 4 errors found.\n${errs.join('\n')}`);
+      return true;
+    });
+  });
+
+  test('writer refuses unsorted input', () => {
+    const w = new BoltWriter(new MemoryOut(), 4096);
+    const b = w.bucket(B('b'));
+    b.put(B('x'), B('1'));
+    assert.throws(() => b.put(B('a'), B('2')));
+    b.end();
+    assert.throws(() => w.bucket(B('a')));
+  });
+});
+
+describe('snapshot status printers', () => {
+  const s = { hash: 0x0d53ba34, revision: 9n, totalKey: 16, totalSize: 20480 };
+  test('simple, json, fields, table', () => {
+    assert.equal(snapshotStatusSimple(s), 'd53ba34, 9, 16, 20 kB\n');
+    assert.equal(snapshotStatusJSON({ ...s, hash: 0x3d53ba34 }), '{"hash":1028897332,"revision":9,"totalKey":16,"totalSize":20480}\n');
+    assert.equal(snapshotStatusFields({ ...s, hash: 0x3d53ba34 }), '"Hash" : 1028897332\n"Revision" : 9\n"Keys" : 16\n"Size" : 20480\n');
+    const { header, rows } = snapshotStatusTable({ ...s, hash: 0x3d53ba34 });
+    assert.equal(
+      renderTable(header, rows),
+      '+----------+----------+------------+------------+\n' +
+        '|   HASH   | REVISION | TOTAL KEYS | TOTAL SIZE |\n' +
+        '+----------+----------+------------+------------+\n' +
+        '| 3d53ba34 |        9 |         16 |      20 kB |\n' +
+        '+----------+----------+------------+------------+\n',
+    );
+    const t = renderTable(...(Object.values(snapshotStatusTable(s)) as [string[], string[][]]));
+    assert.ok(t.includes('|  HASH   |'), t);
+  });
+});
