@@ -1,0 +1,67 @@
+/** elect: campaign for leadership and hold it, or (-l) watch who leads. */
+import type { CommandDef, Context } from '../src/cli/types.js';
+import { badArgs, EtcdctlError } from '../src/errors.js';
+import { toEtcdctlError } from '../src/client/errors.js';
+import { GrpcError } from '../src/client/status.js';
+
+/** etcd's Go client: sessions for elections live 60 s unless renewed. */
+const SESSION_TTL = 60;
+
+function onSignal(controller: AbortController): Promise<void> {
+  return new Promise((resolve) => {
+    const handler = () => {
+      controller.abort();
+      resolve();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  });
+}
+
+async function runElect(ctx: Context): Promise<void> {
+  if (ctx.args.length !== 1 && ctx.args.length !== 2) {
+    throw badArgs('elect takes one election name argument and an optional proposal argument');
+  }
+  const listen = ctx.flags.listen === true;
+  if (ctx.args.length === 1 && !listen) throw badArgs('no proposal argument but -l not set');
+  if (ctx.args.length === 2 && listen) throw badArgs('proposal given but -l is set');
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  const { Session } = await import('../src/concurrency/session.js');
+  const { Election } = await import('../src/concurrency/election.js');
+  const controller = new AbortController();
+  const interrupted = onSignal(controller);
+  let session;
+  try {
+    session = await Session.create(client, SESSION_TTL, ctx.globals.dialTimeout / 1e6 + 1000);
+  } catch (err) {
+    throw toEtcdctlError(err);
+  }
+  const fail = (err: unknown) => (err instanceof GrpcError ? toEtcdctlError(err) : new EtcdctlError((err as Error).message));
+  try {
+    const election = new Election(client, session, ctx.args[0]);
+    if (listen) {
+      await election.observe(controller.signal, (r) => printer.get(r)).catch((err) => {
+        throw controller.signal.aborted ? err : new EtcdctlError('elect: observer lost');
+      });
+      if (!controller.signal.aborted) throw new EtcdctlError('elect: observer lost');
+      return;
+    }
+    await election.campaign(Buffer.from(ctx.args[1], 'utf8'), controller.signal).catch((err) => { throw fail(err); });
+    const held = await client.call('KV.Range', { key: election.key }).catch((e) => { throw toEtcdctlError(e); });
+    printer.get(held);
+    const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
+    if (outcome === 'expired') throw new EtcdctlError('elect: session expired');
+    await election.resign().catch((e) => { throw toEtcdctlError(e); });
+  } finally {
+    await session.close();
+  }
+}
+
+export const electCommand: CommandDef = {
+  name: 'elect',
+  use: 'elect <election-name> [proposal]',
+  short: 'Observes and participates in leader election',
+  flags: [{ name: 'listen', short: 'l', type: 'bool', default: false, usage: 'observation mode' }],
+  run: runElect,
+};

@@ -1,0 +1,91 @@
+/** lock: hold a named lock until interrupted, or while a command runs. */
+import { spawn } from 'node:child_process';
+import type { CommandDef, Context } from '../src/cli/types.js';
+import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
+import { toEtcdctlError } from '../src/client/errors.js';
+import { GrpcError } from '../src/client/status.js';
+
+/** Resolves on SIGINT/SIGTERM and aborts `controller` then. */
+function onSignal(controller: AbortController): Promise<void> {
+  return new Promise((resolve) => {
+    const handler = () => {
+      controller.abort();
+      resolve();
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+  });
+}
+
+/** Runs the command with the lock's variables; Ctrl-C and SIGTERM are passed on to it. */
+function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(args[0], args.slice(1), { env, stdio: 'inherit' });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const int = forward('SIGINT');
+    const term = forward('SIGTERM');
+    process.on('SIGINT', int);
+    process.on('SIGTERM', term);
+    const done = (r: { code: number; error?: string }) => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+      resolve(r);
+    };
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      done({ code: ExitCode.Error, error: err.code === 'ENOENT' ? `exec: ${JSON.stringify(args[0])}: executable file not found in $PATH` : err.message }),
+    );
+    child.on('exit', (code, signal) => {
+      if (signal) done({ code: ExitCode.Error, error: `signal: ${signal === 'SIGINT' ? 'interrupt' : signal === 'SIGTERM' ? 'terminated' : signal}` });
+      else done(code === 0 ? { code: 0 } : { code: code ?? 1, error: `exit status ${code}` });
+    });
+  });
+}
+
+async function runLock(ctx: Context): Promise<void> {
+  if (ctx.args.length === 0) throw badArgs('lock takes a lock name argument and an optional command to execute');
+  const [name, ...command] = ctx.args;
+  const printer = ctx.printer();
+  const client = await ctx.client();
+  const { Session } = await import('../src/concurrency/session.js');
+  const { Mutex } = await import('../src/concurrency/mutex.js');
+  const controller = new AbortController();
+  const interrupted = onSignal(controller);
+  let session;
+  try {
+    session = await Session.create(client, Number(ctx.flags.ttl), ctx.globals.dialTimeout / 1e6 + 1000);
+  } catch (err) {
+    throw toEtcdctlError(err);
+  }
+  try {
+    const mutex = new Mutex(client, session, name);
+    try {
+      await mutex.lock(controller.signal);
+    } catch (err) {
+      throw err instanceof GrpcError ? toEtcdctlError(err) : new EtcdctlError((err as Error).message);
+    }
+    if (command.length > 0) {
+      const env = { ...ctx.env, ETCD_LOCK_KEY: mutex.key.toString('utf8'), ETCD_LOCK_REV: String(mutex.header?.revision ?? 0n) };
+      const result = await runHolding(command, env);
+      await mutex.unlock().catch((e) => { throw toEtcdctlError(e); });
+      // etcdctl 3.5 ends with the command's own exit status.
+      if (result.error !== undefined) throw new EtcdctlError(result.error, result.code);
+      return;
+    }
+    const held = await client.call('KV.Range', { key: mutex.key }).catch((e) => { throw toEtcdctlError(e); });
+    if (held.msg.kvs.length === 0) throw new EtcdctlError('lock lost on init');
+    printer.get(held);
+    const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
+    if (outcome === 'expired') throw new EtcdctlError('session expired');
+    await mutex.unlock().catch((e) => { throw toEtcdctlError(e); });
+  } finally {
+    await session.close();
+  }
+}
+
+export const lockCommand: CommandDef = {
+  name: 'lock',
+  use: 'lock <lockname> [exec-command arg1 arg2 ...]',
+  short: 'Acquires a named lock',
+  flags: [{ name: 'ttl', type: 'int', default: 10, usage: 'timeout for session' }],
+  run: runLock,
+};

@@ -1,0 +1,64 @@
+/**
+ * etcdctl's lock: a key `<name>/<lease in hex>` on the session's lease; the
+ * key with the lowest create revision under `<name>/` holds the lock, the
+ * others wait for the deletion of the one just before them (etcd's Go client
+ * concurrency.Mutex, so both tools can contend for the same lock).
+ */
+import type { EtcdClient } from '../client/client.js';
+import type { ResponseHeader, TxnResponse } from '../proto/types.js';
+import { prefixEnd } from '../keys.js';
+import type { Session } from './session.js';
+import { waitDeletes } from './wait.js';
+
+export class SessionExpiredError extends Error {
+  constructor() {
+    super('session expired');
+  }
+}
+
+export class Mutex {
+  readonly prefix: Buffer;
+  readonly key: Buffer;
+  private myRev = -1n;
+  /** The header of the response that made us the holder. */
+  header: ResponseHeader | undefined;
+
+  constructor(
+    private readonly client: EtcdClient,
+    private readonly session: Session,
+    name: string,
+  ) {
+    this.prefix = Buffer.from(`${name}/`, 'utf8');
+    this.key = Buffer.from(`${name}/${session.lease.toString(16)}`, 'utf8');
+  }
+
+  /** Takes the lock, waiting for earlier holders; with the signal aborted, gives up and withdraws. */
+  async lock(signal: AbortSignal): Promise<void> {
+    const owner = { request_range: { key: this.prefix, range_end: prefixEnd(this.prefix), sort_order: 1, sort_target: 2, limit: 1n } };
+    const txn = await this.client.call<TxnResponse>('KV.Txn', {
+      compare: [{ result: 0, target: 1, key: this.key, create_revision: 0n }],
+      success: [{ request_put: { key: this.key, value: Buffer.alloc(0), lease: this.session.lease } }, owner],
+      failure: [{ request_range: { key: this.key } }, owner],
+    });
+    this.myRev = txn.msg.header?.revision ?? 0n;
+    if (!txn.msg.succeeded) this.myRev = txn.msg.responses[0].response_range!.kvs[0].create_revision;
+    const holder = txn.msg.responses[1].response_range!.kvs;
+    if (holder.length === 0 || holder[0].create_revision === this.myRev) {
+      this.header = txn.msg.header;
+      return;
+    }
+    try {
+      await waitDeletes(this.client, this.prefix, this.myRev - 1n, signal);
+    } catch (err) {
+      await this.unlock().catch(() => undefined);
+      throw err;
+    }
+    const mine = await this.client.call('KV.Range', { key: this.key });
+    if (mine.msg.kvs.length === 0) throw new SessionExpiredError();
+    this.header = mine.msg.header;
+  }
+
+  async unlock(): Promise<void> {
+    await this.client.call('KV.DeleteRange', { key: this.key });
+  }
+}

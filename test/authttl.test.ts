@@ -1,0 +1,65 @@
+// Auth tokens that expire while a long-running command works (--auth-token-ttl
+// on the server): calls re-authenticate and go on.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { runReal, OUR_BIN, cleanEnv } from './harness/run.js';
+
+let server: EtcdHandle;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  server = await startEtcd({ auth: true, extraArgs: ['--auth-token-ttl', '1'] });
+});
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function startOurs(args: string[]) {
+  const child = spawn(process.execPath, [OUR_BIN, ...server.etcdctlArgs(), ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+async function until(what: string, cond: () => boolean, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+test('a lock held past the token\'s life is released on Ctrl-C (the delete re-authenticates)', { timeout: 60000 }, async () => {
+  const holder = startOurs(['lock', 'ttl-lock']);
+  await until('the lock', () => holder.out.stdout.length > 0);
+  await sleep(3500); // the token has expired by now
+  holder.child.kill('SIGINT');
+  assert.equal(await holder.exited, 0, holder.out.stderr);
+  const left = await runReal([...server.etcdctlArgs(), 'get', 'ttl-lock/', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
+});
+
+test('a watch goes on after its token expired and the server restarted', { timeout: 60000 }, async () => {
+  const w = startOurs(['watch', '/app/ttl', '--prefix']);
+  await sleep(1500);
+  assert.equal((await runReal([...server.etcdctlArgs(), 'put', '/app/ttl/1', 'a'])).code, 0);
+  await until('the first event', () => w.out.stdout.includes('/app/ttl/1'));
+  await sleep(2500); // the token expires
+  await server.stopMember(0);
+  await server.startMember(0);
+  await sleep(1500); // the watch comes back with a new token
+  assert.equal((await runReal([...server.etcdctlArgs(), 'put', '/app/ttl/2', 'b'])).code, 0);
+  await until('the event after the restart', () => w.out.stdout.includes('/app/ttl/2'), 20000);
+  w.child.kill('SIGINT');
+  await w.exited;
+  assert.equal(w.out.stdout, 'PUT\n/app/ttl/1\na\nPUT\n/app/ttl/2\nb\n');
+});

@@ -1,0 +1,149 @@
+// lock and elect against a real server, beside (and contending with) the real etcdctl.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { runOurs, runReal, stripZapLines, OUR_BIN, REAL_ETCDCTL, cleanEnv } from './harness/run.js';
+
+let server: EtcdHandle;
+let dir: string;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  server = await startEtcd();
+  dir = mkdtempSync(path.join(tmpdir(), 'etcdctl-ts-lock-'));
+});
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function start(bin: 'ours' | 'real', args: string[]) {
+  const [cmd, pre] = bin === 'ours' ? [process.execPath, [OUR_BIN]] : [REAL_ETCDCTL, []];
+  const child = spawn(cmd, [...pre, ...server.etcdctlArgs(), ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exitedAt = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Bounded, so that a process that does not stop fails the test with its output instead of hanging it.
+  const exited = Promise.race([
+    exitedAt,
+    new Promise<never>((_, reject) => {
+      setTimeout(() => reject(new Error(`${bin} ${args.join(' ')} did not exit; stdout ${JSON.stringify(out.stdout)} stderr ${JSON.stringify(out.stderr)}`)), 20000).unref();
+    }),
+  ]);
+  exited.catch(() => undefined);
+  return { child, out, exited };
+}
+
+async function until(what: string, cond: () => boolean, ms = 15000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+test('argument errors match etcdctl', { timeout: 30000 }, async () => {
+  for (const args of [['lock'], ['elect'], ['elect', 'x'], ['elect', '-l', 'x', 'y'], ['elect', 'a', 'b', 'c'], ['lock', 'x', '--ttl', 'abc']]) {
+    const real = await runReal([...server.etcdctlArgs(), ...args]);
+    const ours = await runOurs([...server.etcdctlArgs(), ...args]);
+    assert.deepEqual({ out: ours.stdout.toString(), err: stripZapLines(ours.stderr), code: ours.code }, { out: real.stdout.toString(), err: stripZapLines(real.stderr), code: real.code }, args.join(' '));
+  }
+});
+
+test('lock NAME -- CMD: ETCD_LOCK_KEY and ETCD_LOCK_REV set, the key removed after, the exit status passed on', { timeout: 30000 }, async () => {
+  const r = await runOurs([...server.etcdctlArgs(), 'lock', 'job', '--', 'sh', '-c', 'echo "$ETCD_LOCK_KEY $ETCD_LOCK_REV"; exit 0']);
+  assert.equal(r.code, 0, r.stderr.toString());
+  const [key, rev] = r.stdout.toString().trim().split(' ');
+  assert.match(key, /^job\/[0-9a-f]+$/);
+  assert.match(rev, /^\d+$/);
+  const left = await runReal([...server.etcdctlArgs(), 'get', 'job/', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
+  // etcdctl 3.5 exits with the command's status and says so.
+  const seven = await runOurs([...server.etcdctlArgs(), 'lock', 'job', '--', 'sh', '-c', 'exit 7']);
+  assert.equal(seven.code, 7);
+  assert.equal(seven.stderr.toString(), 'Error: exit status 7\n');
+});
+
+test('lock prints its key in every format like etcdctl; Ctrl-C releases it (exit 0)', { timeout: 60000 }, async () => {
+  for (const w of ['simple', 'json', 'fields']) {
+    const real = start('real', ['lock', `fmt-${w}`, '-w', w]);
+    await until('the real lock', () => real.out.stdout.length > 0);
+    real.child.kill('SIGINT');
+    await real.exited;
+    const ours = start('ours', ['lock', `fmt-${w}`, '-w', w]);
+    await until('our lock', () => ours.out.stdout.length > 0);
+    ours.child.kill('SIGINT');
+    assert.equal(await ours.exited, 0);
+    const mask = (s: string) => s.replace(/(fmt-\w+\/)[0-9a-f]+/g, '$1L').replace(/\d+/g, 'N').replace(/"key":"[^"]*"/g, '"key":"K"');
+    assert.equal(mask(ours.out.stdout), mask(real.out.stdout), w);
+    assert.equal(ours.out.stderr, '');
+  }
+  const left = await runReal([...server.etcdctlArgs(), 'get', 'fmt-', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
+});
+
+test('contenders (ours and the real etcdctl together) never hold the lock at once', { timeout: 120000 }, async () => {
+  // Each holder appends "in" then "out" to a shared file; any interleaving shows an overlap.
+  const log = path.join(dir, 'holders.log');
+  const script = `echo in >> ${log}; sleep 0.2; echo out >> ${log}`;
+  const runs = [];
+  for (let i = 0; i < 8; i++) {
+    const bin = i % 3 === 2 ? 'real' : 'ours';
+    runs.push(start(bin, ['lock', 'shared', '--', 'sh', '-c', script]).exited);
+  }
+  const codes = await Promise.all(runs);
+  assert.deepEqual(codes, Array(8).fill(0));
+  const lines = readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 16);
+  for (let i = 0; i < lines.length; i += 2) assert.deepEqual(lines.slice(i, i + 2), ['in', 'out'], `overlap near line ${i}: ${lines.join(',')}`);
+});
+
+test('a holder that is SIGKILLed frees the lock when its lease runs out', { timeout: 60000 }, async () => {
+  const holder = start('ours', ['lock', 'crash', '--ttl', '2']);
+  await until('the first holder', () => holder.out.stdout.length > 0);
+  holder.child.kill('SIGKILL');
+  const t0 = Date.now();
+  const next = start('ours', ['lock', 'crash']);
+  await until('the lock to pass on', () => next.out.stdout.length > 0, 20000);
+  const waited = Date.now() - t0;
+  assert.ok(waited >= 800 && waited < 10000, `waited ${waited} ms`);
+  next.child.kill('SIGINT');
+  assert.equal(await next.exited, 0);
+});
+
+test('elect: one leader at a time; the next takes over on Ctrl-C; -l sees every change', { timeout: 60000 }, async (t) => {
+  const step = (s: string) => t.diagnostic(`${Date.now() % 100000} ${s}`);
+  const observer = start('ours', ['elect', '-l', 'vote']);
+  await sleep(300);
+  const p1 = start('ours', ['elect', 'vote', 'p1']);
+  await until('p1 to lead', () => p1.out.stdout.includes('\np1\n'));
+  const p2 = start('real', ['elect', 'vote', 'p2']);
+  await sleep(800);
+  assert.equal(p2.out.stdout, '', 'p2 must wait while p1 leads');
+  step('p1 int');
+  p1.child.kill('SIGINT');
+  assert.equal(await p1.exited, 0);
+  step('p1 exited');
+  await until('p2 to lead', () => p2.out.stdout.includes('\np2\n'));
+  step('p2 leads');
+  p2.child.kill('SIGINT');
+  await p2.exited;
+  step('p2 exited');
+  await until('the observer to see both', () => /\np1\n.*\np2\n/s.test(observer.out.stdout));
+  observer.child.kill('SIGINT');
+  assert.equal(await observer.exited, 0);
+  const keys = observer.out.stdout.split('\n').filter((_, i) => i % 2 === 0 && _ !== '');
+  assert.equal(keys.length, 2);
+  for (const k of keys) assert.match(k, /^vote\/[0-9a-f]+$/);
+  assert.ok(!existsSync(path.join(dir, 'nothing')));
+});

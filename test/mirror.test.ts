@@ -1,0 +1,79 @@
+// make-mirror: ours and the real etcdctl mirror the same source at once into two
+// destinations; both must end up identical, and print the same count at 30 s.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { runOurs, runReal, stripZapLines, OUR_BIN, REAL_ETCDCTL, cleanEnv } from './harness/run.js';
+import { rewriteKey, txnsFor } from '../commands/mirror.js';
+
+let src: EtcdHandle;
+let destOurs: EtcdHandle;
+let destReal: EtcdHandle;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  [src, destOurs, destReal] = await Promise.all([startEtcd(), startEtcd(), startEtcd()]);
+});
+
+after(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all([src?.stop(), destOurs?.stop(), destReal?.stop()]);
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function start(cmd: string, pre: string[], args: string[]) {
+  const child = spawn(cmd, [...pre, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  return { child, out };
+}
+
+async function dump(h: EtcdHandle): Promise<string> {
+  const r = await runReal([...h.etcdctlArgs(), 'get', '', '--from-key']);
+  return r.stdout.toString();
+}
+
+test('the key rewrite and the batching by revision', () => {
+  assert.deepEqual(rewriteKey(Buffer.from('/mm/a/mm'), Buffer.from('/mm'), Buffer.from('/copy')), Buffer.from('/copy/a/mm'));
+  assert.deepEqual(rewriteKey(Buffer.from('k'), Buffer.alloc(0), Buffer.from('/x/')), Buffer.from('/x/k'));
+  const kv = (k: string, rev: bigint) => ({ key: Buffer.from(k), value: Buffer.from('v'), mod_revision: rev, create_revision: rev, version: 1n, lease: 0n });
+  const events = [{ type: 0, kv: kv('a', 5n) }, { type: 0, kv: kv('b', 5n) }, { type: 1, kv: kv('c', 6n) }, { type: 0, kv: kv('d', 6n) }, { type: 0, kv: kv('e', 6n) }];
+  assert.equal(txnsFor(events, (k) => k, 128).map((t) => t.length).join(','), '2,3');
+  assert.equal(txnsFor(events, (k) => k, 2).map((t) => t.length).join(','), '2,2,1');
+});
+
+test('argument errors match etcdctl', { timeout: 30000 }, async () => {
+  for (const args of [['make-mirror'], ['make-mirror', 'a', 'b'], ['make-mirror', '--dest-prefix', '/x', '--no-dest-prefix', destOurs.endpoints[0]]]) {
+    const real = await runReal([...src.etcdctlArgs(), ...args]);
+    const ours = await runOurs([...src.etcdctlArgs(), ...args]);
+    assert.deepEqual({ out: ours.stdout.toString(), err: stripZapLines(ours.stderr), code: ours.code }, { out: real.stdout.toString(), err: stripZapLines(real.stderr), code: real.code }, args.join(' '));
+  }
+});
+
+test('initial copy, then every put and delete, the same as etcdctl makes; the count every 30 s', { timeout: 90000 }, async () => {
+  const put = async (k: string, v: string) => assert.equal((await runReal([...src.etcdctlArgs(), 'put', k, v])).code, 0);
+  for (let i = 0; i < 5; i++) await put(`/mm/k${i}`, `v${i}`);
+  await put('/other', 'not mirrored');
+  const args = ['--prefix', '/mm/', '--dest-prefix', '/copy/'];
+  const ours = start(process.execPath, [OUR_BIN], [...src.etcdctlArgs(), 'make-mirror', ...args, destOurs.clientUrls[0]]);
+  const real = start(REAL_ETCDCTL, [], [...src.etcdctlArgs(), 'make-mirror', ...args, destReal.clientUrls[0]]);
+  await sleep(1500);
+  await put('/mm/k9', 'new');
+  await put('/mm/k1', 'changed');
+  assert.equal((await runReal([...src.etcdctlArgs(), 'del', '/mm/k2'])).code, 0);
+  assert.equal((await runReal([...src.etcdctlArgs(), 'txn'], { stdin: '\nput /mm/t1 a\nput /mm/t2 b\ndel /mm/k3\n\n\n' })).code, 0);
+  await sleep(1500);
+  const mine = await dump(destOurs);
+  assert.equal(mine, await dump(destReal));
+  assert.equal(mine, '/copy/k0\nv0\n/copy/k1\nchanged\n/copy/k4\nv4\n/copy/k9\nnew\n/copy/t1\na\n/copy/t2\nb\n');
+  // 5 copied, then 2 puts, 1 delete and a txn of 3: 11 operations, printed at 30 s.
+  const deadline = Date.now() + 40000;
+  while (!(ours.out.stdout.includes('\n') && real.out.stdout.includes('\n')) && Date.now() < deadline) await sleep(200);
+  assert.equal(ours.out.stdout, '11\n');
+  assert.equal(ours.out.stdout, real.out.stdout);
+  assert.equal(ours.out.stderr, '');
+});
