@@ -404,6 +404,13 @@ export async function run(inv: Invocation): Promise<number> {
       }
       return client;
     },
+    clientWith: async (overrides: Partial<GlobalOptions>, passwordPrompt: string) => {
+      const mod = await import('../client/client.js');
+      const g: GlobalOptions = { ...globals, ...overrides, debug: false, discoverySrv: '', given: new Set<string>() };
+      const other = new mod.EtcdClient(await mod.resolveClientConfig(g, io, passwordPrompt));
+      extraClients.push(other);
+      return other;
+    },
     newClient: async () => {
       const mod = await import('../client/client.js');
       const fresh = new mod.EtcdClient(await clientConfig());

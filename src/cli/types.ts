@@ -30,6 +30,12 @@ export interface Context {
   client(): Promise<EtcdClient>;
   /** A client of its own for one endpoint (endpoint status, health, defrag, ...), closed at the end. */
   clientFor(endpoint: string): Promise<EtcdClient>;
+  /**
+   * A client for another cluster (make-mirror's destination): the global
+   * settings with `overrides` (endpoints, TLS files, user) applied, asking for a
+   * password with `passwordPrompt` when one is needed. Closed at the end.
+   */
+  clientWith(overrides: Partial<GlobalOptions>, passwordPrompt: string): Promise<EtcdClient>;
   /** Another client on all of --endpoints with a connection of its own (check's load), closed at the end. */
   newClient(): Promise<EtcdClient>;
   /** The printer for --write-out. */

@@ -57,7 +57,7 @@ function readFileOrFail(path: string): Buffer {
 }
 
 /** Builds the client configuration, with etcdctl's validation messages; asks for the password when --user has none. */
-export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<ClientConfig> {
+export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordPrompt = 'Password: '): Promise<ClientConfig> {
   for (const name of ['cert', 'key', 'cacert'] as const) {
     if (g.given.has(name) && g[name] === '') {
       throw new EtcdctlError(`empty string is passed to --${name} option`, ExitCode.BadArgs);
@@ -100,7 +100,7 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO): Promise<Cli
     if (g.password !== '') user = { name: g.user, password: g.password };
     else {
       const idx = g.user.indexOf(':');
-      user = idx < 0 ? { name: g.user, password: await askPassword('Password: ', io) } : { name: g.user.slice(0, idx), password: g.user.slice(idx + 1) };
+      user = idx < 0 ? { name: g.user, password: await askPassword(passwordPrompt, io) } : { name: g.user.slice(0, idx), password: g.user.slice(idx + 1) };
     }
   }
   return {
@@ -333,5 +333,14 @@ export class EtcdStream extends EventEmitter {
 
   cancel(): void {
     this.inner.cancel();
+  }
+
+  /** Flow control: see GrpcStream.pause(). */
+  pause(): void {
+    this.inner.pause();
+  }
+
+  resume(): void {
+    this.inner.resume();
   }
 }

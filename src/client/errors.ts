@@ -2,7 +2,7 @@
 import { EtcdctlError, ExitCode } from '../errors.js';
 import { GrpcError, Status } from './status.js';
 
-const GRPC_CODE_NAMES = [
+export const GRPC_CODE_NAMES = [
   'OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists',
   'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange',
   'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',

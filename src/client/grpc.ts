@@ -389,6 +389,20 @@ export class GrpcStream extends EventEmitter {
     if (!this.req.destroyed) this.req.close(http2.constants.NGHTTP2_CANCEL);
     this.finish(new GrpcError(Status.CANCELLED, 'context canceled'));
   }
+
+  /**
+   * Stops delivering messages until resume(): what arrives meanwhile stays in
+   * HTTP/2's flow-control window, so a slow consumer (a disk, a pipe) holds
+   * the server back instead of filling memory. Messages already received in
+   * the current chunk may still be emitted.
+   */
+  pause(): void {
+    if (!this.req.destroyed) this.req.pause();
+  }
+
+  resume(): void {
+    if (!this.req.destroyed) this.req.resume();
+  }
 }
 
 function tlsOptions(t: TlsSettings, host: string | undefined): tls.ConnectionOptions {

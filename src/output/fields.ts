@@ -3,7 +3,11 @@ import type { Reply } from '../client/client.js';
 import type { AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
 import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { goQuote } from './goquote.js';
+import type { AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse } from '../proto/types.js';
+import { roleGetFields, roleListFields } from './auth.js';
 import { emptyKv } from './simple.js';
+import { snapshotStatusFields, type SnapshotStatus } from './snapshot.js';
+import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.js';
 
 /** Results without a fields rendering fail as etcdctl fails (see UnsupportedPrinter). */
 export class FieldsPrinter extends UnsupportedPrinter implements Printer {
@@ -30,6 +34,27 @@ export class FieldsPrinter extends UnsupportedPrinter implements Printer {
     this.field(`${prefix}Value`, goQuote(kv.value));
     this.field(`${prefix}Lease`, kv.lease);
   }
+
+  // ---- auth, user, role: the header, and for role get/list their lines (auth.ts). user get,
+  // user list and auth status have no fields rendering (UnsupportedPrinter).
+  userAdd(_name: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  userDelete(_name: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  userChangePassword(r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  userGrantRole(_user: string, _role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  userRevokeRole(_user: string, _role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  roleAdd(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  roleGet(_role: string, r: Reply<AuthRoleGetResponse>): void {
+    this.hdr(r.msg.header);
+    this.out.write(roleGetFields(r.msg.perm));
+  }
+  roleList(r: Reply<AuthRoleListResponse>): void {
+    this.hdr(r.msg.header);
+    this.out.write(roleListFields(r.msg.roles));
+  }
+  roleDelete(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  roleGrantPermission(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  roleRevokePermission(_role: string, _key: string, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusFields(s)); }
 
   get(r: Reply<RangeResponse>): void {
     this.hdr(r.msg.header);
@@ -114,6 +139,35 @@ export class FieldsPrinter extends UnsupportedPrinter implements Printer {
       this.field('Hash', h.hash);
       this.out.write('\n');
     }
+  }
+
+  leaseGrant(r: Reply<LeaseGrantResponse>): void {
+    this.hdr(r.msg.header);
+    this.field('ID', r.msg.ID);
+    this.field('TTL', r.msg.TTL);
+  }
+
+  leaseRevoke(_id: bigint, r: Reply<LeaseRevokeResponse>): void {
+    this.hdr(r.msg.header);
+  }
+
+  leaseTimeToLive(r: Reply<LeaseTimeToLiveResponse>, _keys: boolean): void {
+    this.hdr(r.msg.header);
+    this.field('ID', r.msg.ID);
+    this.field('TTL', r.msg.TTL);
+    this.field('GrantedTTL', r.msg.grantedTTL);
+    for (const k of r.msg.keys) this.field('Key', goQuote(k));
+  }
+
+  leaseList(r: Reply<LeaseLeasesResponse>): void {
+    this.hdr(r.msg.header);
+    for (const l of r.msg.leases) this.field('ID', l.ID);
+  }
+
+  leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void {
+    this.hdr(r.msg.header);
+    this.field('ID', r.msg.ID);
+    this.field('TTL', r.msg.TTL);
   }
 
   alarm(r: Reply<AlarmResponse>): void {

@@ -13,6 +13,10 @@ import type {
 import type {
   AuthHeaderResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse, AuthRoleGetResponse, AuthRoleListResponse,
 } from '../proto/types.js';
+import type {
+  LeaseGrantResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, LeaseLeasesResponse, LeaseKeepAliveResponse,
+} from '../proto/types.js';
+import type { SnapshotStatus } from './snapshot.js';
 
 /** Where printers write: raw bytes or text. */
 export interface Sink {
@@ -42,6 +46,14 @@ export interface Printer {
   endpointHashKV(list: EndpointHashKV[]): void;
   alarm(r: Reply<AlarmResponse>): void;
   moveLeader(leader: bigint, target: bigint, r: Reply<MoveLeaderResponse>): void;
+  // lease (commands/lease.ts)
+  leaseGrant(r: Reply<LeaseGrantResponse>): void;
+  /** `id` is the lease ID as given on the command line. */
+  leaseRevoke(id: bigint, r: Reply<LeaseRevokeResponse>): void;
+  /** `keys`: --keys was given (simple lists the attached keys only then). */
+  leaseTimeToLive(r: Reply<LeaseTimeToLiveResponse>, keys: boolean): void;
+  leaseList(r: Reply<LeaseLeasesResponse>): void;
+  leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void;
   // auth, user and role (commands/auth.ts, user.ts, role.ts)
   authStatus(r: Reply<AuthStatusResponse>): void;
   userAdd(name: string, r: Reply<AuthHeaderResponse>): void;
@@ -58,6 +70,8 @@ export interface Printer {
   roleGrantPermission(role: string, r: Reply<AuthHeaderResponse>): void;
   /** `key` as typed on the command line, `end` the range end that was sent. */
   roleRevokePermission(role: string, key: string, end: Buffer, r: Reply<AuthHeaderResponse>): void;
+  // snapshot (commands/snapshot.ts; the texts are in snapshot.ts)
+  snapshotStatus(s: SnapshotStatus): void;
 }
 
 /** endpoint health's result for one endpoint. */
@@ -109,6 +123,11 @@ export class UnsupportedPrinter implements Printer {
   endpointHashKV(_list: EndpointHashKV[]): void { throw unsupported(this.format); }
   alarm(_r: Reply<AlarmResponse>): void { throw unsupported(this.format); }
   moveLeader(_leader: bigint, _target: bigint, _r: Reply<MoveLeaderResponse>): void { throw unsupported(this.format); }
+  leaseGrant(_r: Reply<LeaseGrantResponse>): void { throw unsupported(this.format); }
+  leaseRevoke(_id: bigint, _r: Reply<LeaseRevokeResponse>): void { throw unsupported(this.format); }
+  leaseTimeToLive(_r: Reply<LeaseTimeToLiveResponse>, _keys: boolean): void { throw unsupported(this.format); }
+  leaseList(_r: Reply<LeaseLeasesResponse>): void { throw unsupported(this.format); }
+  leaseKeepAlive(_r: Reply<LeaseKeepAliveResponse>): void { throw unsupported(this.format); }
   authStatus(_r: Reply<AuthStatusResponse>): void { throw unsupported(this.format); }
   userAdd(_name: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   userGet(_name: string, _r: Reply<AuthUserGetResponse>): void { throw unsupported(this.format); }
@@ -123,6 +142,7 @@ export class UnsupportedPrinter implements Printer {
   roleDelete(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   roleGrantPermission(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   roleRevokePermission(_role: string, _key: string, _end: Buffer, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  snapshotStatus(_s: SnapshotStatus): void { throw unsupported(this.format); }
 }
 
 /** The rows etcdctl shows for a member list (simple and table formats). */

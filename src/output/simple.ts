@@ -9,6 +9,13 @@ import {
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
 } from './printer.js';
 import { goQuote, hexEscape } from './goquote.js';
+import type {
+  AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,
+} from '../proto/types.js';
+import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.js';
+import { leaseGrantSimple, leaseKeepAliveSimple, leaseListSimple, leaseRevokeSimple, leaseTimeToLiveSimple } from './lease.js';
+import { authStatusSimple, nameLines, roleGetSimple, roleRevokeSimple, userGetSimple } from './auth.js';
+import { snapshotStatusSimple, type SnapshotStatus } from './snapshot.js';
 
 const NL = Buffer.from('\n');
 
@@ -30,6 +37,23 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   private bytes(b: Uint8Array): string | Uint8Array {
     return this.opts.hex ? hexEscape(b) : b;
   }
+
+  // ---- auth, user, role (the texts are in auth.ts) ----
+  authStatus(r: Reply<AuthStatusResponse>): void { this.out.write(authStatusSimple(r.msg.enabled, r.msg.authRevision)); }
+  userAdd(name: string, _r: Reply<AuthHeaderResponse>): void { this.line(`User ${name} created`); }
+  userGet(name: string, r: Reply<AuthUserGetResponse>): void { this.out.write(userGetSimple(name, r.msg.roles)); }
+  userList(r: Reply<AuthUserListResponse>): void { this.out.write(nameLines(r.msg.users)); }
+  userDelete(name: string, _r: Reply<AuthHeaderResponse>): void { this.line(`User ${name} deleted`); }
+  userChangePassword(_r: Reply<AuthHeaderResponse>): void { this.line('Password updated'); }
+  userGrantRole(user: string, role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} is granted to user ${user}`); }
+  userRevokeRole(user: string, role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} is revoked from user ${user}`); }
+  roleAdd(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} created`); }
+  roleGet(role: string, r: Reply<AuthRoleGetResponse>): void { this.out.write(roleGetSimple(role, r.msg.perm)); }
+  roleList(r: Reply<AuthRoleListResponse>): void { this.out.write(nameLines(r.msg.roles)); }
+  roleDelete(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} deleted`); }
+  roleGrantPermission(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} updated`); }
+  roleRevokePermission(role: string, key: string, end: Buffer, _r: Reply<AuthHeaderResponse>): void { this.out.write(roleRevokeSimple(role, key, end)); }
+  snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusSimple(s)); }
 
   /** A key line (unless --print-value-only) and a value line, bytes as they are. */
   kv(kv: KeyValue): void {
@@ -127,6 +151,12 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   moveLeader(leader: bigint, target: bigint, _r: Reply<MoveLeaderResponse>): void {
     this.line(`Leadership transferred from ${hexId(leader)} to ${hexId(target)}`);
   }
+
+  leaseGrant(r: Reply<LeaseGrantResponse>): void { this.out.write(leaseGrantSimple(r.msg)); }
+  leaseRevoke(id: bigint, _r: Reply<LeaseRevokeResponse>): void { this.out.write(leaseRevokeSimple(id)); }
+  leaseTimeToLive(r: Reply<LeaseTimeToLiveResponse>, keys: boolean): void { this.out.write(leaseTimeToLiveSimple(r.msg, keys)); }
+  leaseList(r: Reply<LeaseLeasesResponse>): void { this.out.write(leaseListSimple(r.msg)); }
+  leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.out.write(leaseKeepAliveSimple(r.msg)); }
 }
 
 export function emptyKv(): KeyValue {

@@ -6,6 +6,7 @@ import {
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions, type Sink,
 } from './printer.js';
 import { renderTable } from './tablewriter.js';
+import { snapshotStatusTable, type SnapshotStatus } from './snapshot.js';
 
 export class TablePrinter extends UnsupportedPrinter {
   constructor(protected readonly out: Sink, protected readonly opts: PrintOptions) {
@@ -29,6 +30,11 @@ export class TablePrinter extends UnsupportedPrinter {
 
   endpointHashKV(list: EndpointHashKV[]): void {
     const { header, rows } = endpointHashKVTable(list);
+    this.out.write(renderTable(header, rows));
+  }
+
+  snapshotStatus(s: SnapshotStatus): void {
+    const { header, rows } = snapshotStatusTable(s);
     this.out.write(renderTable(header, rows));
   }
 }

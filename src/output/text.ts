@@ -3,6 +3,17 @@
  * compaction, ...). Kept here so that commands never format output.
  */
 import type { Sink } from './printer.js';
+import { leaseExpiredText } from './lease.js';
+
+/** user add / user passwd: the prompt for the password (prompt.ts prints it, and a newline after the answer). */
+export function passwordPrompt(name: string): string {
+  return `Password of ${name}: `;
+}
+
+/** user add / user passwd: the prompt to type the password again. */
+export function passwordAgainPrompt(name: string): string {
+  return `Type password of ${name} again for confirmation: `;
+}
 
 export class TextPrinter {
   constructor(
@@ -41,6 +52,29 @@ export class TextPrinter {
 
   compaction(revision: bigint): void {
     this.out.write(`compacted revision ${revision}\n`);
+  }
+
+  /** lease keep-alive: the lease is gone (etcdctl prints this in the simple format only). */
+  leaseExpired(id: bigint): void {
+    this.out.write(leaseExpiredText(id));
+  }
+
+  authEnabled(): void {
+    this.out.write('Authentication Enabled\n');
+  }
+
+  authDisabled(): void {
+    this.out.write('Authentication Disabled\n');
+  }
+
+  /** user get --detail: the first line, before each role's `role get` output. */
+  userDetail(name: string): void {
+    this.out.write(`User: ${name}\n`);
+  }
+
+  /** user get --detail: the blank line before each role. */
+  userDetailRoleBreak(): void {
+    this.out.write('\n');
   }
 
   /** endpoint status: one endpoint failed (the others are still printed). */

@@ -173,3 +173,39 @@ export interface AuthRoleGetResponse {
   header?: ResponseHeader;
   perm: Permission[];
 }
+
+export interface LeaseGrantResponse {
+  header?: ResponseHeader;
+  ID: bigint;
+  TTL: bigint;
+  error: string;
+}
+
+export interface LeaseRevokeResponse {
+  header?: ResponseHeader;
+}
+
+export interface LeaseKeepAliveResponse {
+  header?: ResponseHeader;
+  ID: bigint;
+  /** Seconds; 0 when the lease does not exist (any more). */
+  TTL: bigint;
+}
+
+export interface LeaseTimeToLiveResponse {
+  header?: ResponseHeader;
+  ID: bigint;
+  /** Remaining seconds; -1 when the lease has expired or never existed. */
+  TTL: bigint;
+  grantedTTL: bigint;
+  keys: Buffer[];
+}
+
+export interface LeaseStatus {
+  ID: bigint;
+}
+
+export interface LeaseLeasesResponse {
+  header?: ResponseHeader;
+  leases: LeaseStatus[];
+}
