@@ -82,3 +82,46 @@ test('watch --prefix through member kills and restarts: every event once, in ord
   assert.equal(w.out.stdout, expected, `stderr:\n${w.out.stderr}`);
   assert.match(w.out.stderr, /watch stream broke/);
 });
+
+test('a dead endpoint listed first: unary and streaming commands all work', { timeout: 120000 }, async () => {
+  const eps = `--endpoints=127.0.0.1:1,${cluster.endpoints.join(',')}`;
+  for (const args of [['put', '/dead/k', 'v'], ['get', '/dead/k'], ['member', 'list'], ['endpoint', 'status', '--cluster'], ['lease', 'list']]) {
+    const r = await runOurs([eps, ...args]);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  const txn = await runOurs([eps, 'txn'], { stdin: 'value("/dead/k") = "v"\n\nput /dead/t yes\n\n\n' });
+  assert.equal(txn.stdout.toString(), 'SUCCESS\n\nOK\n');
+  // Streams: a watch, a lock held while a command runs, an election, a keep-alive.
+  const w = startOurs([eps, 'watch', '/dead/w']);
+  await sleep(800);
+  assert.equal((await runOurs([eps, 'put', '/dead/w', '1'])).code, 0);
+  await until('the watch event', () => w.out.stdout === 'PUT\n/dead/w\n1\n');
+  w.child.kill('SIGINT');
+  const lock = await runOurs([eps, 'lock', '/dead/lock', '--', 'sh', '-c', 'echo held']);
+  assert.equal(lock.stdout.toString(), 'held\n', lock.stderr.toString());
+  const e = startOurs([eps, 'elect', '/dead/e', 'me']);
+  await until('the election', () => e.out.stdout.endsWith('\nme\n'));
+  e.child.kill('SIGINT');
+  assert.equal(await e.exited, 0);
+  const grant = await runOurs([eps, 'lease', 'grant', '30']);
+  const id = /lease ([0-9a-f]+) granted/.exec(grant.stdout.toString())![1];
+  const once = await runOurs([eps, 'lease', 'keep-alive', '--once', id]);
+  assert.equal(once.stdout.toString(), `lease ${id} keepalived with TTL(30)\n`);
+});
+
+test('lease keep-alive keeps its lease through a leader change', { timeout: 120000 }, async () => {
+  const eps = `--endpoints=${cluster.endpoints.join(',')}`;
+  const grant = await runOurs([eps, 'lease', 'grant', '3']);
+  const id = /lease ([0-9a-f]+) granted/.exec(grant.stdout.toString())![1];
+  const k = startOurs([eps, 'lease', 'keep-alive', id]);
+  await until('the first renewal', () => k.out.stdout.includes('keepalived'));
+  const leader = await cluster.leaderIndex();
+  await cluster.stopMember(leader);
+  await sleep(7000); // more than twice the TTL
+  const ttl = await runOurs([eps, 'lease', 'timetolive', id]);
+  assert.match(ttl.stdout.toString(), new RegExp(`^lease ${id} granted with TTL\\(3s\\), remaining\\([123]s\\)\\n$`), ttl.stdout.toString());
+  await cluster.startMember(leader);
+  k.child.kill('SIGINT');
+  assert.equal(await k.exited, 0);
+  assert.ok(!k.out.stdout.includes('expired or revoked'), k.out.stdout);
+});
