@@ -4,17 +4,15 @@
  * are Go client structs with their own field names, written out here.
  */
 import type { Reply } from '../client/client.js';
-import type { AlarmResponse, DeleteRangeResponse, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
-import { UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
+import type { MemberListResponse, WatchResponse } from '../proto/types.js';
+import { MessagePrinter } from './message.js';
+import { type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { goJSON, goString } from './gojson.js';
 import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.js';
 import { leaseGrantJSON, leaseKeepAliveJSON, leaseListJSON, leaseTimeToLiveJSON } from './lease.js';
 import { snapshotStatusJSON, type SnapshotStatus } from './snapshot.js';
-import type {
-  AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,
-} from '../proto/types.js';
 
-export class JsonPrinter extends UnsupportedPrinter implements Printer {
+export class JsonPrinter extends MessagePrinter implements Printer {
   constructor(private readonly out: Sink, private readonly opts: PrintOptions) {
     super('json');
   }
@@ -24,31 +22,12 @@ export class JsonPrinter extends UnsupportedPrinter implements Printer {
     this.out.write(goJSON(r.type, r.msg) + '\n');
   }
 
-  get(r: Reply<RangeResponse>): void { this.message(r); }
-  put(r: Reply<PutResponse>): void { this.message(r); }
-  del(r: Reply<DeleteRangeResponse>): void { this.message(r); }
-  txn(r: Reply<TxnResponse>): void { this.message(r); }
   // lease: the Go client's structs (see lease.ts); revoke's is the response message.
   leaseGrant(r: Reply<LeaseGrantResponse>): void { this.out.write(leaseGrantJSON(r.msg) + '\n'); }
   leaseRevoke(_id: bigint, r: Reply<LeaseRevokeResponse>): void { this.message(r); }
   leaseTimeToLive(r: Reply<LeaseTimeToLiveResponse>, _keys: boolean): void { this.out.write(leaseTimeToLiveJSON(r.msg) + '\n'); }
   leaseList(r: Reply<LeaseLeasesResponse>): void { this.out.write(leaseListJSON(r.msg) + '\n'); }
   leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.out.write(leaseKeepAliveJSON(r.msg) + '\n'); }
-  // auth, user and role: the response message, whatever the result.
-  authStatus(r: Reply<AuthStatusResponse>): void { this.message(r); }
-  userAdd(_name: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  userGet(_name: string, r: Reply<AuthUserGetResponse>): void { this.message(r); }
-  userList(r: Reply<AuthUserListResponse>): void { this.message(r); }
-  userDelete(_name: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  userChangePassword(r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  userGrantRole(_user: string, _role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  userRevokeRole(_user: string, _role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  roleAdd(_role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  roleGet(_role: string, r: Reply<AuthRoleGetResponse>): void { this.message(r); }
-  roleList(r: Reply<AuthRoleListResponse>): void { this.message(r); }
-  roleDelete(_role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  roleGrantPermission(_role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  roleRevokePermission(_role: string, _key: string, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.message(r); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusJSON(s)); }
 
   /** The Go client's WatchResponse struct: Header (always an object), Events (null when none), then three plain fields. */
@@ -79,12 +58,6 @@ export class JsonPrinter extends UnsupportedPrinter implements Printer {
     this.out.write(out + '}\n');
   }
 
-  memberAdd(r: Reply<MemberAddResponse>): void { this.message(r); }
-  memberRemove(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
-  memberUpdate(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
-  memberPromote(_id: bigint, r: Reply<MemberChangeResponse>): void { this.message(r); }
-  alarm(r: Reply<AlarmResponse>): void { this.message(r); }
-  moveLeader(_leader: bigint, _target: bigint, r: Reply<MoveLeaderResponse>): void { this.message(r); }
 
   /** A list of etcdctl's epHealth structs: error left out when empty. */
   endpointHealth(list: EndpointHealth[]): void {
