@@ -2,21 +2,12 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
+import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 
 /** etcd's Go client: sessions for elections live 60 s unless renewed. */
 const SESSION_TTL = 60;
 
-function onSignal(controller: AbortController): Promise<void> {
-  return new Promise((resolve) => {
-    const handler = () => {
-      controller.abort();
-      resolve();
-    };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
-  });
-}
 
 async function runElect(ctx: Context): Promise<void> {
   if (ctx.args.length !== 1 && ctx.args.length !== 2) {
@@ -29,8 +20,7 @@ async function runElect(ctx: Context): Promise<void> {
   const client = await ctx.client();
   const { Session } = await import('../src/concurrency/session.js');
   const { Election } = await import('../src/concurrency/election.js');
-  const controller = new AbortController();
-  const interrupted = onSignal(controller);
+  const { controller, interrupted } = abortOnSignal();
   let session;
   try {
     session = await Session.create(client, SESSION_TTL, ctx.globals.dialTimeout / 1e6 + 1000);

@@ -3,19 +3,9 @@ import { spawn } from 'node:child_process';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
+import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 
-/** Resolves on SIGINT/SIGTERM and aborts `controller` then. */
-function onSignal(controller: AbortController): Promise<void> {
-  return new Promise((resolve) => {
-    const handler = () => {
-      controller.abort();
-      resolve();
-    };
-    process.once('SIGINT', handler);
-    process.once('SIGTERM', handler);
-  });
-}
 
 /** Runs the command with the lock's variables; Ctrl-C and SIGTERM are passed on to it. */
 function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; error?: string }> {
@@ -48,8 +38,7 @@ async function runLock(ctx: Context): Promise<void> {
   const client = await ctx.client();
   const { Session } = await import('../src/concurrency/session.js');
   const { Mutex } = await import('../src/concurrency/mutex.js');
-  const controller = new AbortController();
-  const interrupted = onSignal(controller);
+  const { controller, interrupted } = abortOnSignal();
   let session;
   try {
     session = await Session.create(client, Number(ctx.flags.ttl), ctx.globals.dialTimeout / 1e6 + 1000);
