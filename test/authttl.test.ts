@@ -2,41 +2,22 @@
 // on the server): calls re-authenticate and go on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runReal, OUR_BIN, cleanEnv } from './harness/run.js';
+import { runReal } from './harness/run.js';
+import { killAll, sleep, startLong, until } from './harness/process.js';
 
 let server: EtcdHandle;
-const children: ChildProcess[] = [];
 
 before(async () => {
   server = await startEtcd({ auth: true, extraArgs: ['--auth-token-ttl', '1'] });
 });
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   await server?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function startOurs(args: string[]) {
-  const child = spawn(process.execPath, [OUR_BIN, ...server.etcdctlArgs(), ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out, exited };
-}
-
-async function until(what: string, cond: () => boolean, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const startOurs = (args: string[]) => startLong('ours', [...server.etcdctlArgs(), ...args]);
 
 test('a lock held past the token\'s life is released on Ctrl-C (the delete re-authenticates)', { timeout: 60000 }, async () => {
   const holder = startOurs(['lock', 'ttl-lock']);

@@ -3,42 +3,22 @@
 // must print every event exactly once, in order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { startCluster, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, OUR_BIN, cleanEnv } from './harness/run.js';
+import { runOurs } from './harness/run.js';
+import { killAll, sleep, startLong, until } from './harness/process.js';
 
 let cluster: EtcdHandle;
-const children: ChildProcess[] = [];
 
 before(async () => {
   cluster = await startCluster(3);
 });
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  killAll();
   await cluster?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A long-running etcdctl-ts whose output is collected as it comes. */
-function startOurs(args: string[]) {
-  const child = spawn(process.execPath, [OUR_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out, exited };
-}
-
-async function until(what: string, cond: () => boolean, ms = 20000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+const startOurs = (args: string[]) => startLong('ours', args);
 
 /** Writes /f/<n> once: a txn that only puts a missing key, so a retry after a doubtful failure adds no event. */
 async function writeOnce(n: number, eps: string): Promise<void> {

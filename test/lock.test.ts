@@ -1,16 +1,15 @@
 // lock and elect against a real server, beside (and contending with) the real etcdctl.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, stripZapLines, OUR_BIN, REAL_ETCDCTL, cleanEnv } from './harness/run.js';
+import { runOurs, runReal, stripZapLines } from './harness/run.js';
+import { killAll, sleep, startLong, until } from './harness/process.js';
 
 let server: EtcdHandle;
 let dir: string;
-const children: ChildProcess[] = [];
 
 before(async () => {
   server = await startEtcd();
@@ -18,39 +17,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function start(bin: 'ours' | 'real', args: string[]) {
-  const [cmd, pre] = bin === 'ours' ? [process.execPath, [OUR_BIN]] : [REAL_ETCDCTL, []];
-  const child = spawn(cmd, [...pre, ...server.etcdctlArgs(), ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const exitedAt = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  // Bounded, so that a process that does not stop fails the test with its output instead of hanging it.
-  const exited = Promise.race([
-    exitedAt,
-    new Promise<never>((_, reject) => {
-      setTimeout(() => reject(new Error(`${bin} ${args.join(' ')} did not exit; stdout ${JSON.stringify(out.stdout)} stderr ${JSON.stringify(out.stderr)}`)), 20000).unref();
-    }),
-  ]);
-  exited.catch(() => undefined);
-  return { child, out, exited };
-}
-
-async function until(what: string, cond: () => boolean, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const start = (bin: 'ours' | 'real', args: string[]) => startLong(bin, [...server.etcdctlArgs(), ...args]);
 
 test('argument errors match etcdctl', { timeout: 30000 }, async () => {
   for (const args of [['lock'], ['elect'], ['elect', 'x'], ['elect', '-l', 'x', 'y'], ['elect', 'a', 'b', 'c'], ['lock', 'x', '--ttl', 'abc']]) {

@@ -2,35 +2,23 @@
 // destinations; both must end up identical, and print the same count at 30 s.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, stripZapLines, OUR_BIN, REAL_ETCDCTL, cleanEnv } from './harness/run.js';
+import { runOurs, runReal, stripZapLines } from './harness/run.js';
+import { killAll, sleep, startLong } from './harness/process.js';
 import { rewriteKey, txnsFor } from '../commands/mirror.js';
 
 let src: EtcdHandle;
 let destOurs: EtcdHandle;
 let destReal: EtcdHandle;
-const children: ChildProcess[] = [];
 
 before(async () => {
   [src, destOurs, destReal] = await Promise.all([startEtcd(), startEtcd(), startEtcd()]);
 });
 
 after(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   await Promise.all([src?.stop(), destOurs?.stop(), destReal?.stop()]);
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function start(cmd: string, pre: string[], args: string[]) {
-  const child = spawn(cmd, [...pre, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  return { child, out };
-}
 
 async function dump(h: EtcdHandle): Promise<string> {
   const r = await runReal([...h.etcdctlArgs(), 'get', '', '--from-key']);
@@ -59,8 +47,8 @@ test('initial copy, then every put and delete, the same as etcdctl makes; the co
   for (let i = 0; i < 5; i++) await put(`/mm/k${i}`, `v${i}`);
   await put('/other', 'not mirrored');
   const args = ['--prefix', '/mm/', '--dest-prefix', '/copy/'];
-  const ours = start(process.execPath, [OUR_BIN], [...src.etcdctlArgs(), 'make-mirror', ...args, destOurs.clientUrls[0]]);
-  const real = start(REAL_ETCDCTL, [], [...src.etcdctlArgs(), 'make-mirror', ...args, destReal.clientUrls[0]]);
+  const ours = startLong('ours', [...src.etcdctlArgs(), 'make-mirror', ...args, destOurs.clientUrls[0]]);
+  const real = startLong('real', [...src.etcdctlArgs(), 'make-mirror', ...args, destReal.clientUrls[0]]);
   await sleep(1500);
   await put('/mm/k9', 'new');
   await put('/mm/k1', 'changed');
