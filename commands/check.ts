@@ -2,8 +2,8 @@
  * check perf and check datascale: real load on the cluster, judged with
  * etcdctl's thresholds.
  */
-import http from 'node:http';
-import https from 'node:https';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { CommandDef, Context } from '../src/cli/types.js';
@@ -251,14 +251,14 @@ async function residentMemory(ctx: Context, text: TextPrinter): Promise<number> 
   let body: string;
   try {
     body = await new Promise<string>((resolve, reject) => {
-      const options: https.RequestOptions = {};
+      const options: RequestOptions = {};
       if (url.startsWith('https://')) {
         options.rejectUnauthorized = !g.insecureSkipTlsVerify;
         if (g.cacert) options.ca = readFileSync(g.cacert);
         if (g.cert) options.cert = readFileSync(g.cert);
         if (g.key) options.key = readFileSync(g.key);
       }
-      const req = (url.startsWith('https://') ? https : http).get(url, options, (res) => {
+      const req = (url.startsWith('https://') ? httpsGet : httpGet)(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

@@ -3,8 +3,8 @@
  * that fixes it. etcdctl reports all of these as `context deadline exceeded`;
  * that line is kept for scripts and this one is printed after it.
  */
-import net from 'node:net';
-import tls from 'node:tls';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { authority, type Endpoint } from './endpoints.js';
 import type { ConnectError, ConnectOptions } from './grpc.js';
 import { formatDuration } from '../config/duration.js';
@@ -21,13 +21,13 @@ const UNKNOWN_CA = new Set([
 /** Opens a TLS handshake (no verification) to see whether the server speaks TLS at all. */
 function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = tls.connect({
+    const sock = tlsConnect({
       host: ep.host,
       port: ep.port,
       path: ep.socketPath,
       rejectUnauthorized: false,
       ALPNProtocols: ['h2'],
-    } as tls.ConnectionOptions);
+    } as ConnectionOptions);
     const done = (ok: boolean) => {
       clearTimeout(timer);
       sock.destroy();
@@ -48,7 +48,7 @@ function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {
  */
 function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<'client' | 'peer' | 'none'> {
   return new Promise((resolve) => {
-    const sock = ep.socketPath !== undefined ? net.connect(ep.socketPath) : net.connect(ep.port, ep.host);
+    const sock = ep.socketPath !== undefined ? netConnect(ep.socketPath) : netConnect(ep.port, ep.host);
     let got = '';
     let finished = false;
     const done = () => {

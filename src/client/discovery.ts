@@ -2,7 +2,7 @@
  * DNS SRV discovery (-d/--discovery-srv): the client URLs published under
  * _etcd-client-ssl._tcp.<domain> (https) and _etcd-client._tcp.<domain> (http).
  */
-import dns from 'node:dns';
+import { getServers, promises as dnsPromises } from 'node:dns';
 import { EtcdctlError, ExitCode } from '../errors.js';
 import type { IO } from '../cli/types.js';
 
@@ -14,7 +14,7 @@ function serviceName(base: string, name: string, scheme: 'https' | 'http'): stri
 
 /** Go's wording for a failed look-up: "lookup <name> on <resolver>: no such host". */
 function lookupError(name: string, err: NodeJS.ErrnoException): string {
-  const server = dns.getServers()[0] ?? '127.0.0.1';
+  const server = getServers()[0] ?? '127.0.0.1';
   const where = server.includes(':') && !server.startsWith('[') ? `[${server}]:53` : `${server}:53`;
   const reason = err.code === 'ENOTFOUND' || err.code === 'ENODATA' ? 'no such host' : err.code === 'ETIMEOUT' ? 'i/o timeout' : err.message;
   return `lookup ${name} on ${where}: ${reason}`;
@@ -26,7 +26,7 @@ export async function discoverEndpoints(domain: string, name: string, allowInsec
   for (const scheme of ['https', 'http'] as const) {
     const record = `_${serviceName('etcd-client', name, scheme)}._tcp.${domain}`;
     try {
-      const srvs = await dns.promises.resolveSrv(record);
+      const srvs = await dnsPromises.resolveSrv(record);
       for (const s of srvs) urls.push(`${scheme}://${s.name}.:${s.port}`);
     } catch (err) {
       errors.push(lookupError(record, err as NodeJS.ErrnoException));

@@ -8,9 +8,11 @@
  * status in the trailers) is small, and owning it also lets connection
  * failures be reported precisely.
  */
-import http2 from 'node:http2';
-import net from 'node:net';
-import tls from 'node:tls';
+// Named imports: a default import of a built-in makes the bundle copy the whole module at start-up.
+import { connect as http2Connect, constants as http2Constants } from 'node:http2';
+import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders, SecureClientSessionOptions } from 'node:http2';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { authority, type Endpoint } from './endpoints.js';
 import { GrpcError, Status } from './status.js';
@@ -98,7 +100,7 @@ function decodeGrpcMessage(text: string | undefined): string {
 }
 
 /** Reads grpc-status/grpc-message from a header or trailer block, if present. */
-function statusFrom(headers: http2.IncomingHttpHeaders): { code: number; details: string } | undefined {
+function statusFrom(headers: IncomingHttpHeaders): { code: number; details: string } | undefined {
   const raw = headers['grpc-status'];
   if (raw === undefined) return undefined;
   const code = Number(Array.isArray(raw) ? raw[0] : raw);
@@ -129,7 +131,7 @@ export class Connection {
 
   private constructor(
     readonly endpoint: Endpoint,
-    private readonly session: http2.ClientHttp2Session,
+    private readonly session: ClientHttp2Session,
     private readonly scheme: 'http' | 'https',
   ) {
     session.on('close', () => this.markClosed());
@@ -143,19 +145,19 @@ export class Connection {
       const scheme = opts.tls ? 'https' : 'http';
       const target = `${scheme}://${authority(endpoint)}`;
       let settled = false;
-      const connectOpts: http2.SecureClientSessionOptions = {
+      const connectOpts: SecureClientSessionOptions = {
         settings: { enablePush: false },
       };
       if (endpoint.socketPath !== undefined) {
         const path = endpoint.socketPath;
         connectOpts.createConnection = () => {
-          const sock = net.connect(path);
-          return opts.tls ? tls.connect({ socket: sock, ...tlsOptions(opts.tls, undefined) }) : sock;
+          const sock = netConnect(path);
+          return opts.tls ? tlsConnect({ socket: sock, ...tlsOptions(opts.tls, undefined) }) : sock;
         };
       } else if (opts.tls) {
         Object.assign(connectOpts, tlsOptions(opts.tls, endpoint.host));
       }
-      const session = http2.connect(target, connectOpts);
+      const session = http2Connect(target, connectOpts);
       const timer = setTimeout(() => fail(new ConnectError(endpoint, 'timeout', undefined)), opts.dialTimeoutMs);
       const fail = (err: ConnectError) => {
         if (settled) return;
@@ -167,7 +169,7 @@ export class Connection {
       session.once('error', (err: Error) => fail(new ConnectError(endpoint, 'failed', err)));
       // A TLS 1.3 server rejects a client certificate after the client thinks the
       // handshake is done: that alert arrives as an error on the socket only.
-      session.once('connect', (_s: http2.ClientHttp2Session, socket: net.Socket) => {
+      session.once('connect', (_s: ClientHttp2Session, socket: Socket) => {
         socket.once('error', (err: Error) => fail(new ConnectError(endpoint, 'failed', err)));
         socket.once('close', () => fail(new ConnectError(endpoint, 'failed', Object.assign(new Error('connection closed before HTTP/2 settings were received'), { code: 'ERR_NO_HTTP2' }))));
       });
@@ -233,8 +235,8 @@ export class Connection {
     this.session.destroy();
   }
 
-  private headers(path: string, metadata: Metadata | undefined, timeoutMs: number | undefined): http2.OutgoingHttpHeaders {
-    const h: http2.OutgoingHttpHeaders = {
+  private headers(path: string, metadata: Metadata | undefined, timeoutMs: number | undefined): OutgoingHttpHeaders {
+    const h: OutgoingHttpHeaders = {
       ':method': 'POST',
       ':scheme': this.scheme,
       ':path': path,
@@ -255,7 +257,7 @@ export class Connection {
         reject(new GrpcError(Status.UNAVAILABLE, 'connection closed', true));
         return;
       }
-      let req: http2.ClientHttp2Stream;
+      let req: ClientHttp2Stream;
       try {
         req = this.session.request(this.headers(path, opts.metadata, opts.timeoutMs));
       } catch (err) {
@@ -285,7 +287,7 @@ export class Connection {
       };
       const timer = opts.timeoutMs && opts.timeoutMs > 0
         ? setTimeout(() => {
-            req.close(http2.constants.NGHTTP2_CANCEL);
+            req.close(http2Constants.NGHTTP2_CANCEL);
             finish(new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded'));
           }, opts.timeoutMs)
         : undefined;
@@ -318,7 +320,7 @@ export class Connection {
   }
 
   /** @internal */
-  openRaw(path: string, metadata: Metadata | undefined): http2.ClientHttp2Stream {
+  openRaw(path: string, metadata: Metadata | undefined): ClientHttp2Stream {
     if (this.closed) throw new GrpcError(Status.UNAVAILABLE, 'connection closed', true);
     return this.session.request(this.headers(path, metadata, undefined));
   }
@@ -336,7 +338,7 @@ export class Connection {
  * undefined means the server ended the stream with status OK).
  */
 export class GrpcStream extends EventEmitter {
-  private readonly req: http2.ClientHttp2Stream;
+  private readonly req: ClientHttp2Stream;
   private ended = false;
 
   constructor(private readonly conn: Connection, path: string, metadata: Metadata | undefined) {
@@ -386,7 +388,7 @@ export class GrpcStream extends EventEmitter {
 
   /** Abandons the call. */
   cancel(): void {
-    if (!this.req.destroyed) this.req.close(http2.constants.NGHTTP2_CANCEL);
+    if (!this.req.destroyed) this.req.close(http2Constants.NGHTTP2_CANCEL);
     this.finish(new GrpcError(Status.CANCELLED, 'context canceled'));
   }
 
@@ -405,8 +407,8 @@ export class GrpcStream extends EventEmitter {
   }
 }
 
-function tlsOptions(t: TlsSettings, host: string | undefined): tls.ConnectionOptions {
-  const o: tls.ConnectionOptions = {
+function tlsOptions(t: TlsSettings, host: string | undefined): ConnectionOptions {
+  const o: ConnectionOptions = {
     ALPNProtocols: ['h2'],
     rejectUnauthorized: !t.insecureSkipVerify,
   };
@@ -415,6 +417,6 @@ function tlsOptions(t: TlsSettings, host: string | undefined): tls.ConnectionOpt
   if (t.key) o.key = t.key;
   const name = t.serverName ?? host;
   // SNI is only for names, not IP addresses.
-  if (name && net.isIP(name) === 0) o.servername = name;
+  if (name && isIP(name) === 0) o.servername = name;
   return o;
 }
