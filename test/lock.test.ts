@@ -119,3 +119,17 @@ test('elect: one leader at a time; the next takes over on Ctrl-C; -l sees every 
   for (const k of keys) assert.match(k, /^vote\/[0-9a-f]+$/);
   assert.ok(!existsSync(path.join(dir, 'nothing')));
 });
+
+test('SIGTERM to lock while its command runs: the command is ended too and the lock released', { timeout: 60000 }, async () => {
+  const pidFile = path.join(dir, 'child.pid');
+  const holder = start('ours', ['lock', 'term', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`]);
+  await until('the command to start', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  holder.child.kill('SIGTERM');
+  const code = await holder.exited;
+  assert.equal(code, 1);
+  assert.equal(holder.out.stderr, 'Error: signal: terminated\n');
+  assert.throws(() => process.kill(pid, 0), 'the command must be gone');
+  const left = await runReal([...server.etcdctlArgs(), 'get', 'term/', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
+});
