@@ -1,4 +1,4 @@
-/** snapshot save / status: etcdctl 3.5's snapshot commands (the formats are in src/snapshot/). */
+/** snapshot save / status / restore: etcdctl 3.5's snapshot commands (the formats and the work are in src/snapshot/). */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { BoltError, IntegrityError } from '../src/snapshot/bbolt.js';
@@ -6,7 +6,9 @@ import { FileError, fileStatus, statFile } from '../src/snapshot/status.js';
 import {
   FileDestination, SaveError, StreamDestination, openSnapshotStream, receiveSnapshot, type Destination, type StreamSink,
 } from '../src/snapshot/save.js';
-import { SnapshotSaveText } from '../src/output/snapshot.js';
+import { SnapshotText } from '../src/output/snapshot.js';
+import { RestoreError, restoreSnapshot } from '../src/snapshot/restore.js';
+import { ClusterConfigError } from '../src/snapshot/cluster.js';
 import { GRPC_CODE_NAMES, toEtcdctlError } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 
@@ -17,13 +19,19 @@ function snapshotError(err: unknown, code: number = ExitCode.Error): unknown {
   return err;
 }
 
-/** Every failure of save exits with etcdctl's code for it, 5 (ExitInterrupted), with our message and hints. */
+/**
+ * Failures of save exit as etcdctl's do: 5 (ExitInterrupted) for everything
+ * from connecting on (dial, authentication, the stream, the file), 128 for a
+ * bad client configuration (a certificate file that cannot be read).
+ */
 function saveError(err: unknown): unknown {
   if (err instanceof SaveError) return new EtcdctlError(err.message, err.code ?? ExitCode.Interrupted, err.hints);
   // A stream's error reaches etcdctl as the raw gRPC status text (no etcdserver translation).
   if (err instanceof GrpcError) return new EtcdctlError(`rpc error: code = ${GRPC_CODE_NAMES[err.code] ?? `Code(${err.code})`} desc = ${err.details}`, ExitCode.Interrupted);
   const e = toEtcdctlError(err, ExitCode.Interrupted);
-  if (e instanceof EtcdctlError && e.code !== ExitCode.Interrupted && !e.silent) return new EtcdctlError(e.message, ExitCode.Interrupted, e.hints);
+  if (e instanceof EtcdctlError && !e.silent && (e.code === ExitCode.Error || e.code === ExitCode.BadConnection)) {
+    return new EtcdctlError(e.message, ExitCode.Interrupted, e.hints);
+  }
   return e;
 }
 
@@ -40,13 +48,14 @@ async function runSave(ctx: Context): Promise<void> {
   if (toStdout && stdout.isTTY) throw badArgs('snapshot save - writes the snapshot to stdout, which is a terminal: redirect it or give a file name');
   const interrupted = ctx.interrupted;
   const terminal = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
-  const text = new SnapshotSaveText(ctx.io.stdout, ctx.io.stderr, terminal);
-  const endpointCount = ctx.globals.endpoints.filter((e) => e.trim() !== '').length;
+  const text = new SnapshotText(ctx.io.stdout, ctx.io.stderr, terminal);
   const stallMs = ctx.globals.commandTimeout / 1e6;
   let dest: Destination | undefined;
   try {
     const client = await ctx.client();
-    const { reader, endpoint } = await openSnapshotStream(client, Math.max(1, endpointCount), {
+    // After DNS discovery too: the endpoints the client will try.
+    const endpointCount = client.config.endpoints.length;
+    const { reader, endpoint } = await openSnapshotStream(client, endpointCount, {
       stallMs,
       interrupted,
       onSkip: (ep, reason) => text.skipped(ep, reason),
@@ -60,7 +69,7 @@ async function runSave(ctx: Context): Promise<void> {
     await receiveSnapshot(reader, dest!, {
       stallMs,
       endpoint,
-      onProgress: (received, total) => text.progress(received, total, Date.now() - started),
+      onProgress: (received, total, final) => text.progress(received, total, Date.now() - started, final),
     });
     text.done();
     await dest!.commit();
@@ -95,12 +104,79 @@ async function runStatus(ctx: Context): Promise<void> {
   printer.snapshotStatus(status);
 }
 
+/**
+ * Writes a new data dir for one member of a new cluster (etcdutl 3.5's
+ * restore). Like etcdctl, nothing on stdout; unlike it, one line on stderr
+ * says where the data dir went (a forgotten --data-dir is a classic mistake).
+ */
+async function runRestore(ctx: Context): Promise<void> {
+  if (ctx.args.length !== 1) throw badArgs('snapshot restore requires exactly one argument');
+  const bump = ctx.flags['bump-revision'] as bigint;
+  const marked = ctx.flags['mark-compacted'] === true;
+  if ((bump === 0n && marked) || (bump > 0n && !marked)) throw badArgs('--mark-compacted required if --revision-bump > 0');
+  const name = ctx.flags.name as string;
+  try {
+    const r = await restoreSnapshot({
+      snapshotPath: ctx.args[0],
+      name,
+      initialCluster: ctx.flags['initial-cluster'] as string,
+      initialClusterToken: ctx.flags['initial-cluster-token'] as string,
+      peerURLs: ctx.flags['initial-advertise-peer-urls'] as string,
+      dataDir: ctx.flags['data-dir'] as string,
+      walDir: ctx.flags['wal-dir'] as string,
+      skipHashCheck: ctx.flags['skip-hash-check'] === true,
+      bumpRevision: bump,
+      markCompacted: marked,
+    });
+    new SnapshotText(ctx.io.stdout, ctx.io.stderr, false).restored({
+      snapshot: ctx.args[0],
+      dataDir: r.dataDir,
+      walDir: r.walDir,
+      defaultWal: ctx.flags['wal-dir'] === '',
+      name,
+      memberId: r.cluster.self.id,
+      clusterId: r.cluster.clusterId,
+      members: r.cluster.members.length,
+    });
+  } catch (err) {
+    if (err instanceof RestoreError) throw new EtcdctlError(err.message, ExitCode.Error, err.hints);
+    if (err instanceof ClusterConfigError) throw new EtcdctlError(err.message, ExitCode.Error);
+    throw snapshotError(err);
+  }
+}
+
+export const restoreCommand: CommandDef = {
+  name: 'restore',
+  use: 'restore <filename> [options]',
+  short: 'Restores an etcd member snapshot to an etcd directory',
+  flags: [
+    { name: 'data-dir', type: 'string', default: '', usage: 'Path to the data directory' },
+    { name: 'wal-dir', type: 'string', default: '', usage: 'Path to the WAL directory (use --data-dir if none given)' },
+    { name: 'initial-cluster', type: 'string', default: 'default=http://localhost:2380', usage: 'Initial cluster configuration for restore bootstrap' },
+    { name: 'initial-cluster-token', type: 'string', default: 'etcd-cluster', usage: 'Initial cluster token for the etcd cluster during restore bootstrap' },
+    { name: 'initial-advertise-peer-urls', type: 'string', default: 'http://localhost:2380', usage: "List of this member's peer URLs to advertise to the rest of the cluster" },
+    { name: 'name', type: 'string', default: 'default', usage: 'Human-readable name for this member' },
+    { name: 'skip-hash-check', type: 'bool', default: false, usage: 'Ignore snapshot integrity hash value (required if copied from data directory)' },
+    { name: 'bump-revision', type: 'uint64', default: 0n, usage: 'How much to increase the latest revision after restore' },
+    {
+      name: 'mark-compacted', type: 'bool', default: false,
+      usage: 'Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)',
+    },
+    {
+      name: 'initial-memory-map-size', type: 'uint64', default: 0n,
+      usage: 'Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0',
+    },
+  ],
+  run: runRestore,
+};
+
 export const snapshotCommand: CommandDef = {
   name: 'snapshot',
   use: 'snapshot <subcommand>',
   short: 'Manages etcd node snapshots',
   subcommands: [
     { name: 'save', use: 'save <filename>', short: 'Stores an etcd node backend snapshot to a given file', run: runSave },
+    restoreCommand,
     {
       name: 'status',
       use: 'status <filename>',

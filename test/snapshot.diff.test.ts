@@ -246,5 +246,11 @@ describe('snapshot save', () => {
     assert.equal(o3.code, r3.code);
     assert.equal(o3.stderr.toString(), stripZapLines(r3.stderr));
     assert.ok(!fs.existsSync(f3) && !fs.existsSync(`${f3}.part`));
+    // A wrong password: the same error and exit code.
+    const r4 = await runReal([...args, '--user=root:wrong', 'snapshot', 'save', f3]);
+    const o4 = await runOurs([...args, '--user=root:wrong', 'snapshot', 'save', f3]);
+    assert.equal(o4.code, r4.code);
+    assert.equal(o4.stderr.toString(), stripZapLines(r4.stderr));
+    assert.ok(!fs.existsSync(f3) && !fs.existsSync(`${f3}.part`));
   });
 });

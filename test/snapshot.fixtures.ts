@@ -115,3 +115,91 @@ export function fakeSnapshotServer(behaviour: FakeBehaviour): Promise<FakeServer
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Real etcd processes on restored data dirs.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+
+const ETCD = process.env.ETCD_BIN || '/usr/bin/etcd';
+const booted = new Set<ChildProcess>();
+let exitHook = false;
+
+export interface Booted {
+  name: string;
+  clientUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+  log(): string;
+}
+
+function healthy(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/health`, { timeout: 1000 }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve(res.statusCode === 200 && /"health":\s*"?true/.test(body)));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts the real etcd on each restored data dir (its WAL decides the cluster: the
+ * --initial-* flags are not given), and waits until every member is healthy.
+ */
+export async function bootRestored(members: Array<{ name: string; dataDir: string; peerUrl: string; clientPort: number; walDir?: string }>, timeoutMs = 20_000): Promise<Booted[]> {
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const c of booted) c.kill('SIGKILL');
+    });
+  }
+  const out: Booted[] = members.map((m) => {
+    const clientUrl = `http://127.0.0.1:${m.clientPort}`;
+    const logFile = `${m.dataDir}.log`;
+    const fd = fs.openSync(logFile, 'a');
+    const args = [
+      '--name', m.name, '--data-dir', m.dataDir,
+      '--listen-client-urls', clientUrl, '--advertise-client-urls', clientUrl,
+      '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl,
+      '--heartbeat-interval', '50', '--election-timeout', '500', '--logger=zap', '--log-outputs=stderr',
+      ...(m.walDir ? ['--wal-dir', m.walDir] : []),
+    ];
+    const child = spawn(ETCD, args, { stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    booted.add(child);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.once('exit', () => booted.delete(child));
+    return {
+      name: m.name,
+      clientUrl,
+      logFile,
+      log: () => fs.readFileSync(logFile, 'utf8'),
+      stop: async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(t);
+      },
+    };
+  });
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(out);
+  while (pending.size > 0) {
+    for (const b of [...pending]) if (await healthy(b.clientUrl)) pending.delete(b);
+    if (pending.size === 0) break;
+    if (Date.now() > deadline) {
+      await Promise.all(out.map((b) => b.stop()));
+      const b = [...pending][0];
+      throw new Error(`etcd ${b.name} on a restored dir is not healthy after ${timeoutMs} ms:\n${b.log().split('\n').slice(-25).join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return out;
+}

@@ -13,6 +13,10 @@ import { BufferSource } from '../src/snapshot/source.js';
 import { dbStatus } from '../src/snapshot/status.js';
 import { snapshotStatusFields, snapshotStatusJSON, snapshotStatusSimple, snapshotStatusTable } from '../src/output/snapshot.js';
 import { renderTable } from '../src/output/tablewriter.js';
+import { ClusterConfigError, clusterId, memberId, newCluster, parseGoURL, parseInitialCluster, parsePeerURLs } from '../src/snapshot/cluster.js';
+import { frame, readWal, restoreWal, WalEncoder, walName } from '../src/snapshot/wal.js';
+import { decodeFields, encodeConfState, encodeWalSnapshot, RecordType } from '../src/snapshot/raftpb.js';
+import { memberJSON, snapFile, snapName, v2StoreJSON } from '../src/snapshot/snapfile.js';
 
 const B = (s: string) => Buffer.from(s);
 
@@ -208,6 +212,11 @@ describe('bbolt writer and reader', () => {
     });
   });
 
+  test('a key bucket whose keys are not revisions: an error, where etcdctl panics', () => {
+    const file = writeBolt([[B('key'), [[B('short'), B('v')]]]]);
+    assert.throws(() => dbStatus(new BufferSource(file)), { message: 'cannot parse revision key 73686f7274 in bucket "key"' });
+  });
+
   test('writer refuses unsorted input', () => {
     const w = new BoltWriter(new MemoryOut(), 4096);
     const b = w.bucket(B('b'));
@@ -237,3 +246,100 @@ describe('snapshot status printers', () => {
     assert.ok(t.includes('|  HASH   |'), t);
   });
 });
+
+describe('restore: IDs, URLs, WAL, .snap (vectors from etcd 3.4.23 files)', () => {
+  test('member and cluster IDs as etcd derives them', () => {
+    const id = memberId(['http://127.0.0.1:23822'], 'tok-restore');
+    assert.equal(id, 0x6efaf1fa2b6911e5n);
+    assert.equal(clusterId([id]), 0x55b56a1116a422a4n);
+    assert.equal(memberId(['http://127.0.0.1:23821'], 'tok-src'), 0x52fa05da02136d75n);
+    // Two URLs: sorted, joined without separator, then the token.
+    assert.equal(memberId(['http://127.0.0.1:23826', 'http://127.0.0.1:23825'], 'tok3'), 0xf553f91b7a3fb704n);
+    const three = [0x491fe772cd03f3b4n, 0x2d57b584bde23592n, 0xf553f91b7a3fb704n];
+    assert.equal(clusterId(three), 0xe410b91924fe0236n);
+    // etcd's well-known defaults: name "default", http://localhost:2380, token etcd-cluster.
+    assert.equal(memberId(['http://localhost:2380'], 'etcd-cluster'), 0x8e9e05c52164694dn);
+    assert.equal(clusterId([0x8e9e05c52164694dn]), 0xcdf818194e3a8c32n);
+  });
+
+  test('URLs and --initial-cluster parsed and checked as etcd does', async () => {
+    assert.deepEqual(parsePeerURLs([' http://b:2 ', 'HTTP://a:1']), ['http://a:1', 'http://b:2']);
+    assert.equal(parseGoURL('unix:///tmp/s').text, 'unix:///tmp/s');
+    const m = parseInitialCluster('m1=http://a:1,,m3=http://c:4,m3=http://c:3');
+    assert.deepEqual([...m], [['m1', ['http://a:1']], ['m3', ['http://c:3', 'http://c:4']]]);
+    const err = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        assert.ok(e instanceof ClusterConfigError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    assert.equal(err(() => parsePeerURLs(['127.0.0.1:2380'])), 'parse "127.0.0.1:2380": first path segment in URL cannot contain colon');
+    assert.equal(err(() => parsePeerURLs(['localhost:2380'])), 'URL scheme must be http, https, unix, or unixs: localhost:2380');
+    assert.equal(err(() => parsePeerURLs(['http://a'])), 'URL address does not have the form "host:port": http://a');
+    assert.equal(err(() => parsePeerURLs(['http://a:1/p'])), 'URL must not contain a path: http://a:1/p');
+    assert.equal(err(() => parsePeerURLs(['http://a:x'])), 'parse "http://a:x": invalid port ":x" after host');
+    assert.equal(err(() => parsePeerURLs(['://a'])), 'parse "://a": missing protocol scheme');
+    const c = await newCluster({ name: 'm2', initialCluster: 'm1=http://127.0.0.1:23823,m2=http://127.0.0.1:23824,m3=http://127.0.0.1:23825,m3=http://127.0.0.1:23826', token: 'tok3', peerURLs: 'http://127.0.0.1:23824' });
+    assert.deepEqual(c.members.map((x) => x.name), ['m1', 'm2', 'm3']);
+    assert.equal(c.self.id, 0x491fe772cd03f3b4n);
+    assert.equal(c.clusterId, 0xe410b91924fe0236n);
+    await assert.rejects(newCluster({ name: 'x', initialCluster: 'default=http://localhost:2380', token: 't', peerURLs: 'http://localhost:2380' }), {
+      message: 'couldn\'t find local name "x" in the initial cluster configuration',
+    });
+  });
+
+  test('WAL framing: 8-byte alignment, padding flag, CRC chain', () => {
+    // A 4-byte record: 4 bytes of padding, flagged in the top byte.
+    assert.equal(frame(Buffer.from('08041000', 'hex')).toString('hex'), '0400000000000084' + '08041000' + '00000000');
+    // 24 bytes: no padding, no flag.
+    assert.equal(frame(Buffer.alloc(24)).subarray(0, 8).toString('hex'), '1800000000000000');
+    const c = docExample();
+    const wal = Buffer.concat(restoreWal(c.self, c.cid, c.members));
+    const recs = readWal(Buffer.concat([wal, Buffer.alloc(4096)]));
+    assert.deepEqual(recs.map((r) => r.type), [4, 1, 5, 2, 3, 5]);
+    assert.deepEqual(recs.map((r) => r.crc.toString(16)), ['0', '6070edb8', '6b149505', 'fab1f58b', 'fe64369e', '81626968']);
+    // The bytes of etcd 3.4.23's file up to its last record (3.5 adds the voters to that one).
+    assert.equal(wal.subarray(0, 0x10).toString('hex'), '04000000000000840804100000000000');
+    assert.equal(wal.subarray(0x40, 0x50).toString('hex'), '080510' + '85aad2d806' + '1a0408001000' + '0000');
+    assert.equal(recs[5].offset, 0xe8);
+    assert.equal(wal.subarray(0xe8).toString('hex'), '1c00000000000084' + '0805' + '10e8d2898b08' + '1a12' + '08011001' + '1a0c' + '08e5a3a4dba2bfbcfd6e' + '2800' + '00000000');
+    // A damaged record breaks the chain.
+    const bad = Buffer.from(wal);
+    bad[0x30] ^= 1;
+    assert.throws(() => readWal(bad), /crc/);
+    assert.equal(walName(0n, 0n), '0000000000000000-0000000000000000.wal');
+    const enc = new WalEncoder();
+    enc.add(RecordType.Crc);
+    assert.deepEqual(decodeFields(enc.frames[0].subarray(8, 12)).map((f) => [f.field, f.value]), [[1, 4n], [2, 0n]]);
+  });
+
+  test('gogo proto2 encodings keep zero fields', () => {
+    assert.equal(encodeWalSnapshot(0n, 0n).toString('hex'), '08001000');
+    assert.equal(encodeConfState([0x6efaf1fa2b6911e5n]).toString('hex'), '08e5a3a4dba2bfbcfd6e2800');
+  });
+
+  test('.snap: the v2 store JSON and its CRC, as etcdctl 3.4.23 wrote them', () => {
+    const c = docExample();
+    const json = v2StoreJSON(c.members);
+    assert.equal(json.length, 6459);
+    assert.ok(json.startsWith('{"Root":{"Path":"/","CreatedIndex":0,"ModifiedIndex":0,"ExpireTime":"0001-01-01T00:00:00Z","Value":"","Children":{"0":{"Path":"/0",'));
+    assert.ok(json.includes('"Value":"{\\"peerURLs\\":[\\"http://127.0.0.1:23822\\"]}","Children":null'));
+    assert.ok(json.endsWith('"compareAndDeleteFail":0,"expireCount":0,"watchers":0},"CurrentVersion":2}'));
+    assert.equal(JSON.parse(json).WatcherHub.EventHistory.Queue.Events.length, 1000);
+    const file = snapFile(c.members);
+    assert.equal(file.length, 6491);
+    assert.equal(file.subarray(0, 6).toString('hex'), '08aed1aee506');
+    assert.equal(snapName(1n, 10n), '0000000000000001-000000000000000a.snap');
+    assert.equal(memberJSON(c.members[0]), '{"id":7996970145122161125,"peerURLs":["http://127.0.0.1:23822"],"name":"r1"}');
+  });
+});
+
+/** The 1-member restore of the format document's worked example. */
+function docExample() {
+  const id = memberId(['http://127.0.0.1:23822'], 'tok-restore');
+  const self = { id, name: 'r1', peerURLs: ['http://127.0.0.1:23822'] };
+  return { self, members: [self], cid: clusterId([id]) };
+}

@@ -56,6 +56,14 @@ export interface UnaryOptions {
 }
 
 const HEADER_LEN = 5;
+/**
+ * HTTP/2 receive windows. The protocol's default (64 KiB) makes a large
+ * download (snapshot save) wait for a round trip every 64 KiB; Go's gRPC grows
+ * its window up to 16 MiB by itself. A paused stream (see GrpcStream.pause)
+ * holds at most this much in memory.
+ */
+const STREAM_WINDOW = 1 << 20;
+const CONNECTION_WINDOW = 4 << 20;
 const MIN_KEEPALIVE_MS = 10_000;
 
 function frame(message: Uint8Array): Buffer {
@@ -146,7 +154,7 @@ export class Connection {
       const target = `${scheme}://${authority(endpoint)}`;
       let settled = false;
       const connectOpts: SecureClientSessionOptions = {
-        settings: { enablePush: false },
+        settings: { enablePush: false, initialWindowSize: STREAM_WINDOW },
       };
       if (endpoint.socketPath !== undefined) {
         const path = endpoint.socketPath;
@@ -178,6 +186,11 @@ export class Connection {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        try {
+          session.setLocalWindowSize(CONNECTION_WINDOW);
+        } catch {
+          // keeps the default window
+        }
         const conn = new Connection(endpoint, session, scheme);
         conn.startKeepalive(opts.keepaliveTimeMs, opts.keepaliveTimeoutMs);
         // Nothing else keeps the process alive on behalf of an idle connection.

@@ -40,11 +40,12 @@ function rate(bytes: number, ms: number): string {
 }
 
 /**
- * `snapshot save`'s own lines: the result on stdout (etcdctl's, which scripts
- * grep), and on stderr the endpoint used when several were given and, on a
- * terminal only, a progress line redrawn in place.
+ * The snapshot commands' own lines. save: the result on stdout (etcdctl's,
+ * which scripts grep), and on stderr the endpoint used when several were
+ * given and, on a terminal only, a progress line redrawn in place. restore:
+ * one line on stderr (see restoredText).
  */
-export class SnapshotSaveText {
+export class SnapshotText {
   private shown = false;
   private lastDraw = 0;
 
@@ -76,9 +77,20 @@ export class SnapshotSaveText {
     this.shown = true;
   }
 
+  restored(r: Parameters<typeof restoredText>[0]): void {
+    this.err.write(restoredText(r));
+  }
+
   /** Ends the progress line (before a result or an error is printed). */
   done(): void {
     if (this.shown) this.err.write('\n');
     this.shown = false;
   }
 }
+
+/** `snapshot restore`'s line on stderr (etcdctl logs there; stdout stays empty, as etcdctl's). */
+export function restoredText(r: { snapshot: string; dataDir: string; walDir: string; defaultWal: boolean; name: string; memberId: bigint; clusterId: bigint; members: number }): string {
+  const wal = r.defaultWal ? '' : `, WAL in ${r.walDir}`;
+  return `Restored ${r.snapshot} into data dir ${r.dataDir}${wal}: member ${r.name} (${r.memberId.toString(16)}) of a new ${r.members}-member cluster ${r.clusterId.toString(16)}\n`;
+}
+

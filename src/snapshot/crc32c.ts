@@ -7,8 +7,8 @@
  * came before and returns the finished CRC of (before ‖ data), so a running
  * CRC is just the value kept between calls (start with 0).
  *
- * Slicing-by-16 tables: about 1.3 GB/s in V8, which keeps `status` of a
- * large db bound by reading, not hashing.
+ * Slicing-by-16 tables, 32-bit word loads: about 1.5 GB/s in V8 (Go uses the
+ * CPU's CRC32 instruction; JavaScript has none).
  */
 
 const POLY = 0x82f63b78;
@@ -25,19 +25,31 @@ for (let i = 0; i < 256; i++) {
   }
 }
 
+/** Word loads read bytes in the host's order; the table walk assumes little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export function crc32c(data: Uint8Array, prev = 0): number {
   const T = TABLE;
   let c = ~prev;
   let i = 0;
   const n = data.length;
-  const end = n - (n & 15);
-  for (; i < end; i += 16) {
-    const a = (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) ^ c;
-    c =
-      T[3840 + (a & 0xff)] ^ T[3584 + ((a >>> 8) & 0xff)] ^ T[3328 + ((a >>> 16) & 0xff)] ^ T[3072 + (a >>> 24)] ^
-      T[2816 + data[i + 4]] ^ T[2560 + data[i + 5]] ^ T[2304 + data[i + 6]] ^ T[2048 + data[i + 7]] ^
-      T[1792 + data[i + 8]] ^ T[1536 + data[i + 9]] ^ T[1280 + data[i + 10]] ^ T[1024 + data[i + 11]] ^
-      T[768 + data[i + 12]] ^ T[512 + data[i + 13]] ^ T[256 + data[i + 14]] ^ T[data[i + 15]];
+  if (n >= 64 && LITTLE_ENDIAN) {
+    // Align, then read 16 bytes as four 32-bit words (about 20% faster than byte loads).
+    while ((data.byteOffset + i) & 3) c = T[(c ^ data[i++]) & 0xff] ^ (c >>> 8);
+    const words = ((n - i) >>> 4) << 2;
+    const u = new Uint32Array(data.buffer, data.byteOffset + i, words);
+    for (let w = 0; w < words; w += 4) {
+      const a = u[w] ^ c;
+      const b = u[w + 1];
+      const d = u[w + 2];
+      const e = u[w + 3];
+      c =
+        T[3840 + (a & 0xff)] ^ T[3584 + ((a >>> 8) & 0xff)] ^ T[3328 + ((a >>> 16) & 0xff)] ^ T[3072 + (a >>> 24)] ^
+        T[2816 + (b & 0xff)] ^ T[2560 + ((b >>> 8) & 0xff)] ^ T[2304 + ((b >>> 16) & 0xff)] ^ T[2048 + (b >>> 24)] ^
+        T[1792 + (d & 0xff)] ^ T[1536 + ((d >>> 8) & 0xff)] ^ T[1280 + ((d >>> 16) & 0xff)] ^ T[1024 + (d >>> 24)] ^
+        T[768 + (e & 0xff)] ^ T[512 + ((e >>> 8) & 0xff)] ^ T[256 + ((e >>> 16) & 0xff)] ^ T[e >>> 24];
+    }
+    i += words * 4;
   }
   for (; i < n; i++) c = T[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

@@ -6,9 +6,10 @@
  *
  * The server sends the db image in chunks of 32 KiB, then one message whose
  * blob is the SHA-256 of everything before it; the saved file is the two
- * together (`size % 512 == 32` is how tools recognise the trailer). Messages
- * are written as they come, with the stream paused while a write is pending:
- * memory stays flat whatever the size of the db.
+ * together (`size % 512 == 32` is how tools recognise the trailer). The
+ * stream is read with HTTP/2 flow control (paused whenever messages wait) and
+ * written in batches of 1 MiB, a few at a time: memory stays flat whatever
+ * the size of the db, and a slow disk or pipe slows the server down.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,11 +77,25 @@ export interface Destination {
   abort(): Promise<void>;
 }
 
+/**
+ * Writes are gathered into batches of this size, each written at its own
+ * offset, with up to WRITES_IN_FLIGHT of them under way while the download
+ * goes on (memory: at most their sum).
+ */
+const WRITE_BATCH = 1 << 20;
+const WRITES_IN_FLIGHT = 4;
+
 /** `<path>.part` beside `path`, renamed to `path` on commit (etcdctl's temporary name). */
 export class FileDestination implements Destination {
   readonly partPath: string;
   private fh: fs.promises.FileHandle | undefined;
   private done = false;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  /** Where the next batch goes in the file. */
+  private offset = 0;
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: unknown;
 
   private constructor(readonly path: string) {
     this.partPath = `${path}.part`;
@@ -96,19 +111,57 @@ export class FileDestination implements Destination {
     return d;
   }
 
-  async write(chunk: Buffer): Promise<void> {
-    let off = 0;
+  /** Writes all of `bufs` at `pos` (retrying short writes). */
+  private async writeAll(bufs: Buffer[], pos: number): Promise<void> {
     try {
-      while (off < chunk.length) {
-        const { bytesWritten } = await this.fh!.write(chunk, off, chunk.length - off);
-        off += bytesWritten;
+      let total = bufs.reduce((n, b) => n + b.length, 0);
+      while (total > 0) {
+        const { bytesWritten } = await this.fh!.writev(bufs, pos);
+        total -= bytesWritten;
+        pos += bytesWritten;
+        if (total === 0) break;
+        // A short write: drop what went out and go on with the rest.
+        let skip = bytesWritten;
+        while (skip > 0 && skip >= bufs[0].length) skip -= bufs.shift()!.length;
+        if (skip > 0) bufs[0] = bufs[0].subarray(skip);
       }
     } catch (err) {
       throw new SaveError(fileErrorText('write', this.partPath, err));
     }
   }
 
+  /** Waits until fewer than `max` writes are under way; rethrows a failed one's error. */
+  private async settle(max = 1): Promise<void> {
+    while (this.inflight.size >= max) await Promise.race(this.inflight);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private startBatch(): void {
+    const bufs = this.batch;
+    const pos = this.offset;
+    this.offset += this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    const p: Promise<void> = this.writeAll(bufs, pos)
+      .catch((err) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+    if (this.batchBytes < WRITE_BATCH) return;
+    await this.settle(WRITES_IN_FLIGHT);
+    this.startBatch();
+  }
+
   async commit(): Promise<void> {
+    if (this.batch.length > 0) this.startBatch();
+    await this.settle(1);
     try {
       await this.fh!.sync();
       await this.fh!.close();
@@ -135,10 +188,11 @@ export class FileDestination implements Destination {
     }
   }
 
-  /** Removes the temporary file (synchronously usable from an exit path too). */
+  /** Removes the temporary file. */
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await Promise.allSettled(this.inflight);
     try {
       await this.fh?.close();
     } catch {
@@ -156,8 +210,7 @@ export class FileDestination implements Destination {
 /** Something stdout-like: write() returns false when its buffer is full, then 'drain' comes. */
 export interface StreamSink {
   write(chunk: Uint8Array): boolean | void;
-  once?(event: 'drain' | 'error' | 'close', fn: (...args: unknown[]) => void): unknown;
-  removeListener?(event: string, fn: (...args: unknown[]) => void): unknown;
+  once?(event: 'drain', fn: () => void): unknown;
 }
 
 /** Stdout (`snapshot save -`): the bytes as they come, waiting for 'drain' when the reader is slow. */
@@ -255,8 +308,8 @@ export class MessageReader {
 export interface ReceiveOptions {
   /** Fail when no message arrives for this long (ms); 0 = never. */
   stallMs: number;
-  /** Called as bytes arrive: received so far, and the db size when known (0 otherwise). */
-  onProgress?: (received: number, total: number) => void;
+  /** Called as bytes arrive: received so far, the db size when known (0 otherwise); `final` once at the end. */
+  onProgress?: (received: number, total: number, final?: boolean) => void;
   /** The endpoint, for messages. */
   endpoint: string;
 }
@@ -295,6 +348,7 @@ export async function receiveSnapshot(reader: MessageReader, dest: Destination, 
     if (!reader.isEnded) reader.stream.cancel();
     throw err;
   }
+  opts.onProgress?.(check.size, total, true);
   check.verify();
   return check.size;
 }
