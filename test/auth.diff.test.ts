@@ -11,7 +11,7 @@
 // 3.4.23 and 3.5 (checked against the v3.5 sources), so real 3.4.23 output is the 3.5 expectation,
 // except:
 //   * `auth status` is 3.5 only (and the 3.4.23 server has no AuthStatus call): tested against
-//     ours alone, with a stand-in server for the 3.5 texts.
+//     ours alone: its 3.5 renderings through the printers, its argument check and the 3.4 server's answer.
 //   * the `auth` help page lists 3.5's `status` (added to 3.4.23's page before comparing).
 //   * with stdin not a terminal, etcdctl's password prompt runs `stty`, which complains on stderr
 //     ("stty: 'standard input': Inappropriate ioctl for device"); ours runs no stty, so those
@@ -19,13 +19,12 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { cleanEnv, OUR_BIN, REAL_ETCDCTL, runCommand, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
 import { subcommandHelpAs35 } from './harness/help35.js';
-import { encode } from '../src/proto/codec.js';
+import { decode, encode } from '../src/proto/codec.js';
+import { createPrinter } from '../src/output/index.js';
 
 const T = { timeout: 120000 };
 const FORMATS = ['simple', 'json', 'fields', 'protobuf', 'table'] as const;
@@ -519,70 +518,41 @@ describe('auth enable / disable (last: changes the plain twins)', () => {
 // ---------------------------------------------------------------------------------------------
 // auth status (etcdctl 3.5): ours alone.
 
-/** A stand-in etcd that answers only Auth/AuthStatus, with `msg`. */
-async function authStatusServer(msg: object): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const server = http2.createServer();
-  server.on('stream', (stream, headers) => {
-    stream.on('data', () => {});
-    stream.on('end', () => {
-      if (headers[':path'] !== '/etcdserverpb.Auth/AuthStatus') {
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': 'unknown method' }, { endStream: true });
-        return;
-      }
-      const body = encode('etcdserverpb.AuthStatusResponse', msg);
-      const frame = Buffer.alloc(5 + body.length);
-      frame.writeUInt32BE(body.length, 1);
-      body.copy(frame, 5);
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-      stream.end(frame);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    endpoint: `127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+/** Prints an AuthStatusResponse with the printer of `format` (etcd 3.4.23 has no AuthStatus RPC to ask). */
+function printAuthStatus(format: string, msg: object): { out: Buffer; error?: string } {
+  const raw = encode('etcdserverpb.AuthStatusResponse', msg);
+  const reply = { msg: decode('etcdserverpb.AuthStatusResponse', raw), raw, type: 'etcdserverpb.AuthStatusResponse' };
+  const chunks: Buffer[] = [];
+  const sink = { write: (b: string | Uint8Array) => void chunks.push(Buffer.from(b)) };
+  try {
+    createPrinter(format, sink, { hex: false, valueOnly: false }).authStatus(reply);
+    return { out: Buffer.concat(chunks) };
+  } catch (err) {
+    return { out: Buffer.concat(chunks), error: (err as Error).message };
+  }
 }
 
 describe('auth status (3.5; ours alone)', () => {
   const header = { cluster_id: 13372511425055127929n, member_id: 9522282460842048857n, revision: 7n, raft_term: 2n };
   const H = '{"cluster_id":13372511425055127929,"member_id":9522282460842048857,"revision":7,"raft_term":2}';
 
-  test('enabled, revision 5: simple, json, protobuf; fields and table not supported (exit 4)', T, async () => {
+  test('enabled, revision 5: simple, json, protobuf; fields and table not supported', () => {
     const msg = { header, enabled: true, authRevision: 5n };
-    const srv = await authStatusServer(msg);
-    try {
-      const run = (...a: string[]) => runOurs([`--endpoints=${srv.endpoint}`, 'auth', 'status', ...a]);
-      let r = await run();
-      assert.deepEqual([r.stdout.toString(), r.stderr.toString(), r.code], ['Authentication Status: true\nAuthRevision: 5\n', '', 0]);
-      r = await run('-w', 'json');
-      assert.deepEqual([r.stdout.toString(), r.stderr.toString(), r.code], [`{"header":${H},"enabled":true,"authRevision":5}\n`, '', 0]);
-      r = await run('-w', 'protobuf');
-      assert.deepEqual([r.stdout.toString('hex'), r.code], [encode('etcdserverpb.AuthStatusResponse', msg).toString('hex'), 0]);
-      for (const w of ['fields', 'table']) {
-        r = await run('-w', w);
-        assert.deepEqual([r.stdout.toString(), r.stderr.toString(), r.code], ['', `Error: ${w} not supported as output format\n`, 4]);
-      }
-      r = await run('extra');
-      assert.deepEqual([r.stdout.toString(), r.stderr.toString(), r.code], ['', 'Error: auth status command does not accept any arguments\n', 128]);
-    } finally {
-      await srv.close();
-    }
+    assert.equal(printAuthStatus('simple', msg).out.toString(), 'Authentication Status: true\nAuthRevision: 5\n');
+    assert.equal(printAuthStatus('json', msg).out.toString(), `{"header":${H},"enabled":true,"authRevision":5}\n`);
+    assert.equal(printAuthStatus('protobuf', msg).out.toString('hex'), encode('etcdserverpb.AuthStatusResponse', msg).toString('hex'));
+    for (const w of ['fields', 'table']) assert.equal(printAuthStatus(w, msg).error, `${w} not supported as output format`);
   });
 
-  test('disabled, revision 0: zero values left out of json', T, async () => {
-    const srv = await authStatusServer({ header, enabled: false, authRevision: 0n });
-    try {
-      const run = (...a: string[]) => runOurs([`--endpoints=${srv.endpoint}`, 'auth', 'status', ...a]);
-      let r = await run();
-      assert.deepEqual([r.stdout.toString(), r.code], ['Authentication Status: false\nAuthRevision: 0\n', 0]);
-      r = await run('-w', 'json');
-      assert.deepEqual([r.stdout.toString(), r.code], [`{"header":${H}}\n`, 0]);
-    } finally {
-      await srv.close();
-    }
+  test('disabled, revision 0: zero values left out of json', () => {
+    const msg = { header, enabled: false, authRevision: 0n };
+    assert.equal(printAuthStatus('simple', msg).out.toString(), 'Authentication Status: false\nAuthRevision: 0\n');
+    assert.equal(printAuthStatus('json', msg).out.toString(), `{"header":${H}}\n`);
+  });
+
+  test('an argument is refused before anything is sent (exit 128)', T, async () => {
+    const r = await runOurs([ep(authed.ours), ROOT, 'auth', 'status', 'extra']);
+    assert.deepEqual([r.stdout.toString(), r.stderr.toString(), r.code], ['', 'Error: auth status command does not accept any arguments\n', 128]);
   });
 
   test('against the etcd 3.4.23 server, which has no AuthStatus: the gRPC error, as etcdctl 3.5 prints it', T, async () => {
