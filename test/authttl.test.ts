@@ -44,3 +44,16 @@ test('a watch goes on after its token expired and the server restarted', { timeo
   await w.exited;
   assert.equal(w.out.stdout, 'PUT\n/app/ttl/1\na\nPUT\n/app/ttl/2\nb\n');
 });
+
+test('lease keep-alive goes on renewing after its token expired', { timeout: 60000 }, async () => {
+  const grant = await runReal([...server.etcdctlArgs(), 'lease', 'grant', '3']);
+  const id = /lease ([0-9a-f]+) granted/.exec(grant.stdout.toString())![1];
+  const k = startOurs(['lease', 'keep-alive', id]);
+  await until('the first renewal', () => k.out.stdout.includes('keepalived'));
+  await sleep(6000); // the token (1 s) is long gone; the lease (3 s) lives only if renewals go on
+  const ttl = await runReal([...server.etcdctlArgs(), 'lease', 'timetolive', id]);
+  assert.match(ttl.stdout.toString(), new RegExp(`^lease ${id} granted with TTL\\(3s\\), remaining\\([123]s\\)\\n$`));
+  k.child.kill('SIGINT');
+  assert.equal(await k.exited, 0);
+  assert.ok(k.out.stdout.split('\n').filter((l) => l.includes('keepalived')).length >= 4, k.out.stdout);
+});

@@ -3,7 +3,7 @@
 // must print every event exactly once, in order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCluster, type EtcdHandle } from './harness/etcd.js';
+import { startCluster, startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { runOurs } from './harness/run.js';
 import { killAll, sleep, startLong, until } from './harness/process.js';
 
@@ -104,4 +104,33 @@ test('lease keep-alive keeps its lease through a leader change', { timeout: 1200
   k.child.kill('SIGINT');
   assert.equal(await k.exited, 0);
   assert.ok(!k.out.stdout.includes('expired or revoked'), k.out.stdout);
+});
+
+test('make-mirror through the loss of the source member it reads from: the destination still ends up equal', { timeout: 120000 }, async () => {
+  const dest = await startEtcd();
+  try {
+    const eps = `--endpoints=${cluster.endpoints.join(',')}`;
+    for (let i = 0; i < 5; i++) await writeOnce(1000 + i, eps);
+    const m = startOurs([eps, '--debug', 'make-mirror', '--prefix', '/f/', dest.clientUrls[0]]);
+    await until('the mirror to connect', () => /\[etcdctl-ts\] connected to /.test(m.out.stderr));
+    const connected = /\[etcdctl-ts\] connected to (\S+)/.exec(m.out.stderr)![1];
+    const idx = cluster.endpoints.indexOf(connected);
+    await sleep(500);
+    for (let i = 5; i < 10; i++) await writeOnce(1000 + i, eps);
+    await cluster.stopMember(idx);
+    for (let i = 10; i < 20; i++) await writeOnce(1000 + i, eps);
+    await cluster.startMember(idx);
+    const want = (await runOurs([eps, 'get', '/f/', '--prefix'])).stdout.toString();
+    const deadline = Date.now() + 20000;
+    let got = '';
+    while (Date.now() < deadline) {
+      got = (await runOurs([`--endpoints=${dest.clientUrls[0]}`, 'get', '/f/', '--prefix'])).stdout.toString();
+      if (got === want) break;
+      await sleep(200);
+    }
+    assert.equal(got, want, m.out.stderr);
+    m.child.kill('SIGKILL');
+  } finally {
+    await dest.stop();
+  }
 });
