@@ -26,8 +26,8 @@ export async function enableAuth(client: EtcdClient): Promise<void> {
     } catch (err) {
       if (!(err instanceof GrpcError && err.details === ROOT_ROLE_MISSING) || round >= 3) throw toEtcdctlError(err);
     }
-    await client.call('Auth.RoleAdd', { name: 'root' }).catch((e) => { throw toEtcdctlError(e); });
-    await client.call('Auth.UserGrantRole', { user: 'root', role: 'root' }).catch((e) => { throw toEtcdctlError(e); });
+    await client.request('Auth.RoleAdd', { name: 'root' });
+    await client.request('Auth.UserGrantRole', { user: 'root', role: 'root' });
   }
 }
 
@@ -43,7 +43,7 @@ async function runAuthDisable(ctx: Context): Promise<void> {
   noArgs(ctx, 'disable');
   ctx.printer();
   const client = await ctx.client();
-  await client.call('Auth.AuthDisable', {}).catch((e) => { throw toEtcdctlError(e); });
+  await client.request('Auth.AuthDisable', {});
   ctx.text().authDisabled();
 }
 
@@ -51,7 +51,7 @@ async function runAuthStatus(ctx: Context): Promise<void> {
   noArgs(ctx, 'status');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.AuthStatus', {}).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Auth.AuthStatus', {});
   printer.authStatus(reply);
 }
 

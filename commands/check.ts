@@ -12,7 +12,7 @@ import { prefixEnd } from '../src/keys.js';
 import { goQuote } from '../src/output/goquote.js';
 import { renderProgress } from '../src/check/progress.js';
 import { loadStats, perfVerdict, type RequestResult } from '../src/check/stats.js';
-import { errorText, toEtcdctlError } from '../src/client/errors.js';
+import { errorText } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EtcdClient } from '../src/client/client.js';
 import type { TextPrinter } from '../src/output/text.js';
@@ -153,7 +153,7 @@ async function makeClients(ctx: Context, n: number): Promise<EtcdClient[]> {
 
 async function refuseUsedPrefix(client: EtcdClient, prefix: string, hint: string): Promise<void> {
   const key = Buffer.from(prefix, 'utf8');
-  const got = await client.call('KV.Range', { key, range_end: prefixEnd(key), limit: 1 }).catch((e) => { throw toEtcdctlError(e); });
+  const got = await client.request('KV.Range', { key, range_end: prefixEnd(key), limit: 1 });
   if (got.msg.kvs.length > 0) {
     throw new EtcdctlError(`prefix ${goQuote(prefix)} has keys. Delete with ${hint} first`, ExitCode.InvalidInput);
   }
@@ -164,13 +164,13 @@ async function compactAndDefrag(ctx: Context, client: EtcdClient, revision: bigi
   const timeoutNs = 30e9;
   if (ctx.flags['auto-compact'] === true && revision !== undefined) {
     text.report(`Compacting with revision ${revision}`);
-    await client.call('KV.Compact', { revision, physical: true }, { timeoutNs }).catch((e) => { throw toEtcdctlError(e); });
+    await client.request('KV.Compact', { revision, physical: true }, { timeoutNs });
     text.report(`Compacted with revision ${revision}`);
   }
   if (ctx.flags['auto-defrag'] === true) {
     for (const ep of ctx.globals.endpoints.map((e) => e.trim())) {
       text.report(`Defragmenting ${goQuote(ep)}`);
-      await (await ctx.clientFor(ep)).call('Maintenance.Defragment', {}, { timeoutNs }).catch((e) => { throw toEtcdctlError(e); });
+      await (await ctx.clientFor(ep)).request('Maintenance.Defragment', {}, { timeoutNs });
       text.report(`Defragmented ${goQuote(ep)}`);
     }
   }
@@ -317,7 +317,7 @@ async function runDatascale(ctx: Context): Promise<void> {
     throw new EtcdctlError('', ExitCode.Error, [], true);
   }
   const prefixKey = Buffer.from(prefix, 'utf8');
-  const deleted = await clients[0].call('KV.DeleteRange', { key: prefixKey, range_end: prefixEnd(prefixKey) }).catch((e) => { throw toEtcdctlError(e); });
+  const deleted = await clients[0].request('KV.DeleteRange', { key: prefixKey, range_end: prefixEnd(prefixKey) });
   await compactAndDefrag(ctx, clients[0], deleted.msg.header?.revision);
   if (stats.errors.size > 0) {
     text.report('FAIL: too many errors');

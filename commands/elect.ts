@@ -38,7 +38,7 @@ async function runElect(ctx: Context): Promise<void> {
       return;
     }
     await election.campaign(Buffer.from(ctx.args[1], 'utf8'), controller.signal).catch((err) => { throw fail(err); });
-    const held = await client.call('KV.Range', { key: election.key }).catch((e) => { throw toEtcdctlError(e); });
+    const held = await client.request('KV.Range', { key: election.key });
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
     if (outcome === 'expired') throw new EtcdctlError('elect: session expired');

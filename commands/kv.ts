@@ -5,7 +5,6 @@ import { FlagValueError } from '../src/config/flags.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
 import { readAll } from '../src/stdin.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 
 // ---- put -------------------------------------------------------------------
 
@@ -154,7 +153,7 @@ async function runPut(ctx: Context): Promise<void> {
   const opts = await putOptions(ctx.args, ctx.flags, () => readAll(ctx.io.stdin));
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('KV.Put', putRequest(opts)).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('KV.Put', putRequest(opts));
   printer.put(reply);
 }
 
@@ -162,7 +161,7 @@ async function runGet(ctx: Context): Promise<void> {
   const opts = getOptions(ctx.args, ctx.flags);
   const printer0 = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('KV.Range', opts.request).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('KV.Range', opts.request);
   if (opts.countOnly && ctx.globals.writeOut !== 'fields') {
     throw badArgs('--count-only is only for `--write-out=fields`');
   }
@@ -178,7 +177,7 @@ async function runDel(ctx: Context): Promise<void> {
   const request = delRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('KV.DeleteRange', request).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('KV.DeleteRange', request);
   printer.del(reply);
 }
 
@@ -192,7 +191,7 @@ async function runCompaction(ctx: Context): Promise<void> {
     throw err;
   }
   const client = await ctx.client();
-  await client.call('KV.Compact', { revision, physical: ctx.flags.physical === true }).catch((e) => { throw toEtcdctlError(e); });
+  await client.request('KV.Compact', { revision, physical: ctx.flags.physical === true });
   ctx.text().compaction(revision);
 }
 

@@ -16,7 +16,7 @@ async function runAlarmList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('alarm list command accepts no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Maintenance.Alarm', { action: ALARM_GET }).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Maintenance.Alarm', { action: ALARM_GET });
   printer.alarm(reply);
 }
 
@@ -76,10 +76,10 @@ async function runMoveLeader(ctx: Context): Promise<void> {
   // The transfer must be asked of the leader: find it among the endpoints.
   for (const ep of eps) {
     const client = await ctx.clientFor(ep);
-    const status: Reply<StatusResponse> = await client.call('Maintenance.Status', {}).catch((e) => { throw toEtcdctlError(e); });
+    const status: Reply<StatusResponse> = await client.request('Maintenance.Status', {});
     const leader = status.msg.leader;
     if (status.msg.header?.member_id === leader) {
-      const reply = await client.call('Maintenance.MoveLeader', { targetID: target }).catch((e) => { throw toEtcdctlError(e); });
+      const reply = await client.request('Maintenance.MoveLeader', { targetID: target });
       printer.moveLeader(leader, target, reply);
       return;
     }

@@ -3,7 +3,6 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 
 /** A member ID argument: hex, as etcdctl prints them. */
 export function memberIdArg(args: string[]): bigint {
@@ -39,6 +38,13 @@ export function validatePeerURLs(urls: string[]): void {
   }
 }
 
+/** --peer-urls as typed and split at commas, refused when empty. */
+function peerUrlsFlag(ctx: Context): { text: string; urls: string[] } {
+  const text = String(ctx.flags['peer-urls']);
+  if (text === '') throw badArgs('member peer urls not provided');
+  return { text, urls: text.split(',') };
+}
+
 async function runMemberAdd(ctx: Context): Promise<void> {
   if (ctx.args.length < 1) throw badArgs('member name not provided');
   if (ctx.args.length > 1) {
@@ -46,15 +52,12 @@ async function runMemberAdd(ctx: Context): Promise<void> {
     for (const a of ctx.args) if (a.toLowerCase().startsWith('http')) msg += `, did you mean --peer-urls=${a}`;
     throw badArgs(msg);
   }
-  const peerURLs = String(ctx.flags['peer-urls']);
-  if (peerURLs === '') throw badArgs('member peer urls not provided');
-  const urls = peerURLs.split(',');
+  const { text: peerURLs, urls } = peerUrlsFlag(ctx);
   const printer = ctx.printer();
   const client = await ctx.client();
   validatePeerURLs(urls);
   const reply = await client
-    .call('Cluster.MemberAdd', { peerURLs: urls, isLearner: ctx.flags.learner === true })
-    .catch((e) => { throw toEtcdctlError(e); });
+    .request('Cluster.MemberAdd', { peerURLs: urls, isLearner: ctx.flags.learner === true });
   printer.memberAdd(reply, { name: ctx.args[0], peerURLs });
 }
 
@@ -62,26 +65,24 @@ async function runMemberRemove(ctx: Context): Promise<void> {
   const id = memberIdArg(ctx.args);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Cluster.MemberRemove', { ID: id }).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Cluster.MemberRemove', { ID: id });
   printer.memberRemove(id, reply);
 }
 
 async function runMemberUpdate(ctx: Context): Promise<void> {
   const id = memberIdArg(ctx.args);
-  const peerURLs = String(ctx.flags['peer-urls']);
-  if (peerURLs === '') throw badArgs('member peer urls not provided');
-  const urls = peerURLs.split(',');
+  const { urls } = peerUrlsFlag(ctx);
   const printer = ctx.printer();
   const client = await ctx.client();
   validatePeerURLs(urls);
-  const reply = await client.call('Cluster.MemberUpdate', { ID: id, peerURLs: urls }).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Cluster.MemberUpdate', { ID: id, peerURLs: urls });
   printer.memberUpdate(id, reply);
 }
 
 async function runMemberList(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Cluster.MemberList', {}).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Cluster.MemberList', {});
   printer.memberList(reply);
 }
 
@@ -89,7 +90,7 @@ async function runMemberPromote(ctx: Context): Promise<void> {
   const id = memberIdArg(ctx.args);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Cluster.MemberPromote', { ID: id }).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('Cluster.MemberPromote', { ID: id });
   printer.memberPromote(id, reply);
 }
 

@@ -4,7 +4,6 @@ import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { argify, parseCompare, readSection, type Compare } from '../src/txn/grammar.js';
 import { parseCommandLine } from '../src/cli/main.js';
 import { LineReader } from '../src/stdin.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { delCommand, delRequest, getCommand, getOptions, putCommand, putOptions, putRequest } from './kv.js';
 
 const REQUEST_COMMANDS = [putCommand, getCommand, delCommand];
@@ -54,7 +53,7 @@ async function runTxn(ctx: Context): Promise<void> {
   });
   const client = await ctx.client();
   const request = { compare: txn.compares, success: txn.success, failure: txn.failure };
-  const reply = await client.call('KV.Txn', request).catch((e) => { throw toEtcdctlError(e); });
+  const reply = await client.request('KV.Txn', request);
   printer.txn(reply);
 }
 

@@ -278,6 +278,15 @@ export class EtcdClient {
     }
   }
 
+  /** call(), with a failed call turned into the `Error: ...` line etcdctl prints for it (exit 1). */
+  async request<T = any>(name: string, request: object, opts: CallOptions = {}): Promise<Reply<T>> {
+    try {
+      return await this.call<T>(name, request, opts);
+    } catch (err) {
+      throw toEtcdctlError(err);
+    }
+  }
+
   /** Opens a streaming call; messages are decoded with the method's response type. */
   async stream(name: string, extraMetadata?: Record<string, string>): Promise<EtcdStream> {
     const m = lookupMethod(name);
