@@ -1,6 +1,7 @@
 // Bounded fuzzing of the parsers: random and mutated input must give a clear
 // error (an EtcdctlError or a parse error with a message), never an unhandled
 // exception. Seeded, so a failure can be replayed.
+import { rng } from './harness/rng.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
@@ -12,17 +13,6 @@ import { EtcdctlError } from '../src/errors.js';
 import { run, loadPrinters } from '../src/cli/main.js';
 import { rootCommand } from '../commands/index.js';
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];

@@ -1,6 +1,7 @@
 // Bounded fuzzing of the snapshot reader: a real snapshot, mutated many ways
 // (flipped bytes, truncations, zeroed pages, random junk), must give a status
 // or a clear snapshot error, never an unhandled exception or a hang.
+import { rng } from './harness/rng.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,16 +33,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('mutated snapshots: a status or a snapshot error, nothing else', { timeout: 120000 }, () => {
   const r = rng(Number(process.env.FUZZ_SEED ?? 7));
