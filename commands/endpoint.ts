@@ -2,7 +2,7 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { EtcdctlError, ExitCode } from '../src/errors.js';
 import { formatDuration } from '../src/config/duration.js';
-import { errorText, toEtcdctlError } from '../src/client/errors.js';
+import { errorText } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EndpointHashKV, EndpointHealth, EndpointStatus } from '../src/output/printer.js';
 import type { AlarmResponse } from '../src/proto/types.js';

@@ -1,6 +1,6 @@
 /** member add / remove / update / list / promote. */
 import type { CommandDef, Context } from '../src/cli/types.js';
-import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
+import { badArgs, EtcdctlError } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
 

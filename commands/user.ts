@@ -1,6 +1,6 @@
 /** user add, delete, get, list, passwd, grant-role and revoke-role. */
 import type { CommandDef, Context, IO } from '../src/cli/types.js';
-import { badArgs, EtcdctlError } from '../src/errors.js';
+import { badArgs } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
 import { askPassword, isGoSpace, PromptInterrupted, readWord } from '../src/prompt.js';
 import { passwordAgainPrompt, passwordPrompt } from '../src/output/text.js';
@@ -56,7 +56,7 @@ async function askOnce(prompt: string, io: IO, ask: Ask): Promise<string> {
     return goTrimSpace(await ask(prompt, io));
   } catch (err) {
     // etcdctl exits with status 255 (and no message) when interrupted at its prompt.
-    if (err instanceof PromptInterrupted) throw new EtcdctlError('interrupted', 255, [], true);
+    if (err instanceof PromptInterrupted) throw err;
     throw badArgs(`failed to ask password: failed during password entry: ${(err as Error).message}`);
   }
 }

@@ -1,7 +1,9 @@
 /** Asking for a password on the terminal without echoing it, or reading it from stdin. */
+import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { IO } from './cli/types.js';
+import { EtcdctlError } from './errors.js';
 
 /**
  * What has been read from a stdin stream but not yet used: several reads in
@@ -28,8 +30,11 @@ function pendingOf(stream: NodeJS.ReadableStream): Pending {
 /** A step over the text read so far: how much it used and what it found, or undefined to wait for more. */
 type Step<T> = (text: string, ended: boolean) => { used: number; value: T } | undefined;
 
-/** Reads from `stream` until `step` finds what it wants; the rest stays for the next read. */
-function consume<T>(stream: NodeJS.ReadableStream, step: Step<T>): Promise<T> {
+/**
+ * Reads from `stream` until `step` finds what it wants; the rest stays for the next read.
+ * An abort stops the reading and rejects with the signal's reason.
+ */
+function consume<T>(stream: NodeJS.ReadableStream, step: Step<T>, abort?: AbortSignal): Promise<T> {
   const p = pendingOf(stream);
   // The end may have come while nobody listened (right after the last data).
   if (!p.ended && (stream as { readableEnded?: boolean }).readableEnded === true) {
@@ -71,12 +76,22 @@ function consume<T>(stream: NodeJS.ReadableStream, step: Step<T>): Promise<T> {
       cleanup();
       reject(err);
     };
+    const onAbort = () => {
+      cleanup();
+      reject(abort?.reason);
+    };
     const cleanup = () => {
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
+      abort?.removeEventListener('abort', onAbort);
       stream.pause();
     };
+    if (abort?.aborted) {
+      reject(abort.reason);
+      return;
+    }
+    abort?.addEventListener('abort', onAbort, { once: true });
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
@@ -84,14 +99,47 @@ function consume<T>(stream: NodeJS.ReadableStream, step: Step<T>): Promise<T> {
   });
 }
 
-/** Thrown when Ctrl-C is typed at a password prompt. */
-export class PromptInterrupted extends Error {
+/**
+ * Thrown when a password prompt is interrupted (Ctrl-C, or SIGTERM, SIGHUP, SIGQUIT):
+ * etcdctl then exits at once with status 255 and no message.
+ */
+export class PromptInterrupted extends EtcdctlError {
   constructor() {
-    super('interrupted');
+    super('interrupted', 255, [], true);
   }
 }
 
-/** Keys typed on a terminal in raw mode: Enter, Ctrl-D end the line; Ctrl-C interrupts; Backspace deletes. */
+/** The signals that end etcdctl's password prompt (its prompt turns echo back on first). */
+const PROMPT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Turns the terminal's echo off or on with stty(1) on our stdin, as etcdctl's prompt does.
+ * Only echo changes: the terminal still edits the line, and Ctrl-C still sends SIGINT to
+ * the whole foreground process group, so a shell script running us stops too.
+ * False when stty could not do it.
+ */
+function setEcho(on: boolean): boolean {
+  const r = spawnSync('stty', [on ? 'echo' : '-echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  return r.status === 0;
+}
+
+/** Reads one line from the terminal with echo off; a prompt signal restores echo and interrupts. */
+async function readHidden(stdin: NodeJS.ReadStream): Promise<string> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort(new PromptInterrupted());
+  for (const sig of PROMPT_SIGNALS) process.on(sig, onSignal);
+  try {
+    return await consume(stdin, pipedLine, stop.signal);
+  } finally {
+    for (const sig of PROMPT_SIGNALS) process.off(sig, onSignal);
+    setEcho(true);
+  }
+}
+
+/**
+ * Without stty: raw mode. Keys typed: Enter, Ctrl-D end the line; Ctrl-C interrupts;
+ * Backspace deletes.
+ */
 const typedLine: Step<string> = (text, ended) => {
   let line = '';
   for (let i = 0; i < text.length; i++) {
@@ -123,9 +171,21 @@ export async function askPassword(prompt: string, io: IO): Promise<string> {
     io.stdout.write('\n');
     throw new Error('read /dev/stdin: is a directory');
   }
-  const raw = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
-  if (raw) stdin.setRawMode(true);
+  const tty = stdin.isTTY === true;
   let interrupted = false;
+  if (tty && stdin === process.stdin && setEcho(false)) {
+    try {
+      return await readHidden(stdin);
+    } catch (err) {
+      interrupted = err instanceof PromptInterrupted;
+      throw err;
+    } finally {
+      // Interrupted, etcdctl's prompt exits at once, without ending the line.
+      if (!interrupted) io.stdout.write('\n');
+    }
+  }
+  const raw = tty && typeof stdin.setRawMode === 'function';
+  if (raw) stdin.setRawMode(true);
   try {
     return await consume(stdin, raw ? typedLine : pipedLine);
   } catch (err) {

@@ -23,7 +23,6 @@ import { subcommandHelpAs35 } from './harness/help35.js';
 
 const T = { timeout: 60000 };
 const FORMATS = ['simple', 'json', 'fields', 'protobuf', 'table'] as const;
-type Format = (typeof FORMATS)[number];
 
 // Same advertised peer URL + token on both twins -> same member ID and cluster ID.
 const TWIN_ARGS = [

@@ -11,7 +11,7 @@ import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, L
 
 /** Results without a fields rendering fail as etcdctl fails (see UnsupportedPrinter). */
 export class FieldsPrinter extends UnsupportedPrinter implements Printer {
-  constructor(private readonly out: Sink, private readonly opts: PrintOptions) {
+  constructor(private readonly out: Sink, _opts: PrintOptions) {
     super('fields');
   }
 
