@@ -97,7 +97,7 @@ async function runStatus(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   let status;
   try {
-    status = fileStatus(path);
+    status = await fileStatus(path);
   } catch (err) {
     throw snapshotError(err);
   }

@@ -34,10 +34,10 @@ after(async () => {
 });
 
 
-test('mutated snapshots: a status or a snapshot error, nothing else', { timeout: 120000 }, () => {
+test('mutated snapshots: a status or a snapshot error, nothing else', { timeout: 120000 }, async () => {
   const r = rng(Number(process.env.FUZZ_SEED ?? 7));
   const file = path.join(dir, 'mutant.db');
-  const baseline = fileStatus(path.join(dir, 'base.db'));
+  const baseline = await fileStatus(path.join(dir, 'base.db'));
   assert.ok(Number(baseline.totalKey) > 40);
   let errors = 0;
   for (let i = 0; i < 300; i++) {
@@ -54,7 +54,7 @@ test('mutated snapshots: a status or a snapshot error, nothing else', { timeout:
     const data = kind === 3 ? b.subarray(0, Math.floor(r() * b.length)) : b;
     writeFileSync(file, data);
     try {
-      const s = fileStatus(file);
+      const s = await fileStatus(file);
       assert.ok(Number(s.totalKey) >= 0 && Number(s.totalSize) >= 0, `mutation ${i}: ${s.totalKey} keys, ${s.totalSize} bytes`);
     } catch (err) {
       errors++;

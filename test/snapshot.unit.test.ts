@@ -4,13 +4,16 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { crc32c } from '../src/snapshot/crc32c.js';
+import { crc32c, crc32cCombine } from '../src/snapshot/crc32c.js';
 import {
   BoltError, IntegrityError, decodeMeta, fnv1a64, metaChecksum, openBolt, readPage, validateMeta, NO_FREELIST, FREELIST_PAGE,
 } from '../src/snapshot/bbolt.js';
 import { BoltWriter, MemoryOut, writeBolt } from '../src/snapshot/bbolt-writer.js';
 import { BufferSource } from '../src/snapshot/source.js';
-import { dbStatus } from '../src/snapshot/status.js';
+import { dbStatus, fileStatus } from '../src/snapshot/status.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { snapshotStatusFields, snapshotStatusJSON, snapshotStatusSimple, snapshotStatusTable } from '../src/output/snapshot.js';
 import { renderTable } from '../src/output/tablewriter.js';
 import { ClusterConfigError, clusterId, memberId, newCluster, parseGoURL, parseInitialCluster, parsePeerURLs } from '../src/snapshot/cluster.js';
@@ -74,6 +77,18 @@ describe('crc32c and fnv1a64', () => {
     assert.equal(fnv1a64(B('a')), 0xaf63dc4c8601ec8cn);
     assert.equal(fnv1a64(B('foobar')), 0x85944171f73967e8n);
   });
+
+  test('joining two CRCs: the CRC of the concatenation, whatever the lengths', () => {
+    const data = Buffer.alloc(300_000).map((_, i) => (i * 131 + (i >> 9)) & 0xff);
+    for (const cut of [0, 1, 3, 4, 7, 8, 255, 256, 4096, 65_537, 299_999, 300_000]) {
+      const a = data.subarray(0, cut);
+      const b = data.subarray(cut);
+      assert.equal(crc32cCombine(crc32c(a), crc32c(b), b.length), crc32c(data), `cut at ${cut}`);
+    }
+    // An empty second part changes nothing; an empty first part is CRC 0.
+    assert.equal(crc32cCombine(0xe3069283, 0, 0), 0xe3069283);
+    assert.equal(crc32cCombine(0, crc32c(B('123456789')), 9), 0xe3069283);
+  });
 });
 
 describe('bbolt writer and reader', () => {
@@ -92,6 +107,36 @@ describe('bbolt writer and reader', () => {
       assert.deepEqual(dbStatus(new BufferSource(Buffer.concat([file, Buffer.alloc(32, 9)]))), st);
     });
   }
+
+  test('a file read whole and hashed on two threads: the same status, the same errors', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etcdctl-ts-status-'));
+    try {
+      const files: Array<[string, Buffer]> = [
+        ['small', writeBolt(etcdLike(3, 10).map(([n, kvs]) => [B(n), kvs]))],
+        ['many', writeBolt(etcdLike(3000, 100).map(([n, kvs]) => [B(n), kvs]))],
+        ['large values', writeBolt(etcdLike(20, 300_000).map(([n, kvs]) => [B(n), kvs]))],
+        ['64 KiB pages', writeBolt(etcdLike(500, 300).map(([n, kvs]) => [B(n), kvs]), 65536)],
+      ];
+      for (const [name, file] of files) {
+        const f = path.join(dir, `${name}.db`);
+        fs.writeFileSync(f, file);
+        const want = dbStatus(new BufferSource(file));
+        assert.deepEqual(await fileStatus(f, { parallelMin: 0 }), want, name);
+        assert.deepEqual(await fileStatus(f, { parallelMin: Infinity }), want, name);
+      }
+      // Damaged: both ways fail with the same error.
+      const bad = Buffer.from(files[1][1]);
+      bad.fill(0, 8 * 4096, 9 * 4096);
+      const f = path.join(dir, 'bad.db');
+      fs.writeFileSync(f, bad);
+      const err = (p: Promise<unknown>) => p.then(() => assert.fail('no error'), (e: Error) => `${e.constructor.name}: ${e.message}`);
+      const seq = await err(fileStatus(f, { parallelMin: Infinity }));
+      assert.match(seq, /^IntegrityError: /);
+      assert.equal(await err(fileStatus(f, { parallelMin: 0 })), seq);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test('the metas: txid T and T-1, valid checksums, the larger valid one wins', () => {
     const file = writeBolt([[B('key'), [[rev(2), B('v')]]]]);

@@ -11,46 +11,84 @@
  * CPU's CRC32 instruction; JavaScript has none).
  */
 
-const POLY = 0x82f63b78;
-const TABLE = new Uint32Array(256 * 16);
-for (let i = 0; i < 256; i++) {
-  let c = i;
-  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
-  TABLE[i] = c >>> 0;
-}
-for (let i = 0; i < 256; i++) {
-  for (let t = 1; t < 16; t++) {
-    const prev = TABLE[(t - 1) * 256 + i];
-    TABLE[t * 256 + i] = (prev >>> 8) ^ TABLE[prev & 0xff];
+/**
+ * Builds the CRC-32C function. Self-contained (no reference to anything
+ * outside its body), so that its source text can also run in a worker thread.
+ */
+export function makeCrc32c(): (data: Uint8Array, prev?: number) => number {
+  const POLY = 0x82f63b78;
+  const TABLE = new Uint32Array(256 * 16);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
+    TABLE[i] = c >>> 0;
   }
-}
-
-/** Word loads read bytes in the host's order; the table walk assumes little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-export function crc32c(data: Uint8Array, prev = 0): number {
-  const T = TABLE;
-  let c = ~prev;
-  let i = 0;
-  const n = data.length;
-  if (n >= 64 && LITTLE_ENDIAN) {
-    // Align, then read 16 bytes as four 32-bit words (about 20% faster than byte loads).
-    while ((data.byteOffset + i) & 3) c = T[(c ^ data[i++]) & 0xff] ^ (c >>> 8);
-    const words = ((n - i) >>> 4) << 2;
-    const u = new Uint32Array(data.buffer, data.byteOffset + i, words);
-    for (let w = 0; w < words; w += 4) {
-      const a = u[w] ^ c;
-      const b = u[w + 1];
-      const d = u[w + 2];
-      const e = u[w + 3];
-      c =
-        T[3840 + (a & 0xff)] ^ T[3584 + ((a >>> 8) & 0xff)] ^ T[3328 + ((a >>> 16) & 0xff)] ^ T[3072 + (a >>> 24)] ^
-        T[2816 + (b & 0xff)] ^ T[2560 + ((b >>> 8) & 0xff)] ^ T[2304 + ((b >>> 16) & 0xff)] ^ T[2048 + (b >>> 24)] ^
-        T[1792 + (d & 0xff)] ^ T[1536 + ((d >>> 8) & 0xff)] ^ T[1280 + ((d >>> 16) & 0xff)] ^ T[1024 + (d >>> 24)] ^
-        T[768 + (e & 0xff)] ^ T[512 + ((e >>> 8) & 0xff)] ^ T[256 + ((e >>> 16) & 0xff)] ^ T[e >>> 24];
+  for (let i = 0; i < 256; i++) {
+    for (let t = 1; t < 16; t++) {
+      const prev = TABLE[(t - 1) * 256 + i];
+      TABLE[t * 256 + i] = (prev >>> 8) ^ TABLE[prev & 0xff];
     }
-    i += words * 4;
   }
-  for (; i < n; i++) c = T[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
+
+  /** Word loads read bytes in the host's order; the table walk assumes little-endian. */
+  const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+  return function crc32c(data: Uint8Array, prev = 0): number {
+    const T = TABLE;
+    let c = ~prev;
+    let i = 0;
+    const n = data.length;
+    if (n >= 64 && LITTLE_ENDIAN) {
+      // Align, then read 16 bytes as four 32-bit words (about 20% faster than byte loads).
+      while ((data.byteOffset + i) & 3) c = T[(c ^ data[i++]) & 0xff] ^ (c >>> 8);
+      const words = ((n - i) >>> 4) << 2;
+      const u = new Uint32Array(data.buffer, data.byteOffset + i, words);
+      for (let w = 0; w < words; w += 4) {
+        const a = u[w] ^ c;
+        const b = u[w + 1];
+        const d = u[w + 2];
+        const e = u[w + 3];
+        c =
+          T[3840 + (a & 0xff)] ^ T[3584 + ((a >>> 8) & 0xff)] ^ T[3328 + ((a >>> 16) & 0xff)] ^ T[3072 + (a >>> 24)] ^
+          T[2816 + (b & 0xff)] ^ T[2560 + ((b >>> 8) & 0xff)] ^ T[2304 + ((b >>> 16) & 0xff)] ^ T[2048 + (b >>> 24)] ^
+          T[1792 + (d & 0xff)] ^ T[1536 + ((d >>> 8) & 0xff)] ^ T[1280 + ((d >>> 16) & 0xff)] ^ T[1024 + (d >>> 24)] ^
+          T[768 + (e & 0xff)] ^ T[512 + ((e >>> 8) & 0xff)] ^ T[256 + ((e >>> 16) & 0xff)] ^ T[e >>> 24];
+      }
+      i += words * 4;
+    }
+    for (; i < n; i++) c = T[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+    return ~c >>> 0;
+  };
+}
+
+export const crc32c = makeCrc32c();
+
+const POLY = 0x82f63b78;
+
+/** a·b modulo the polynomial, in the reflected bit order the CRC uses (bit 31 is x^0). */
+function mulModP(a: number, b: number): number {
+  let p = 0;
+  for (let m = 0x80000000; m !== 0; m >>>= 1) {
+    if (a & m) p ^= b;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** X2[k] = x^(2^k) modulo the polynomial. */
+const X2: number[] = [0x40000000];
+for (let k = 1; k < 64; k++) X2.push(mulModP(X2[k - 1], X2[k - 1]));
+
+/**
+ * The CRC of A‖B from crc1 = CRC(A), crc2 = CRC(B) and B's length: CRC(A)
+ * carried through len2 bytes (a multiplication by x^(8·len2)), then xored with
+ * CRC(B). The pre- and post-inversions of the two CRCs cancel out.
+ */
+export function crc32cCombine(crc1: number, crc2: number, len2: number): number {
+  let shift = 0x80000000; // x^0
+  let n = len2;
+  for (let k = 3; n > 0; k++, n = Math.floor(n / 2)) {
+    if (n % 2 === 1) shift = mulModP(X2[k], shift);
+  }
+  return (mulModP(shift, crc1) ^ crc2) >>> 0;
 }

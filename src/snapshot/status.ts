@@ -7,9 +7,10 @@
  * read as it is; a saved snapshot's sha256 trailer is not looked at.
  */
 import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
-import { crc32c } from './crc32c.js';
-import { FileSource, type ByteSource } from './source.js';
+import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
+import { BufferSource, FileSource, type ByteSource } from './source.js';
 
 export interface DbStatus {
   /** CRC-32C of the contents (uint32). */
@@ -22,19 +23,36 @@ export interface DbStatus {
   totalSize: number;
 }
 
-/** Computes the status of the database in `src`; throws BoltError or IntegrityError. */
-export function dbStatus(src: ByteSource): DbStatus {
-  const db = openBolt(src);
-  return statusOf(db);
+/** What the status hash is computed over, piece by piece, in order. */
+interface Hasher {
+  add(piece: Buffer): void;
 }
 
-function statusOf(db: BoltDb): DbStatus {
+/** The CRC computed as the pieces come. */
+class RunningCrc implements Hasher {
+  hash = 0;
+  add(piece: Buffer): void {
+    this.hash = crc32c(piece, this.hash);
+  }
+}
+
+/** Computes the status of the database in `src`; throws BoltError or IntegrityError. */
+export function dbStatus(src: ByteSource): DbStatus {
+  const crc = new RunningCrc();
+  const { revision, totalKey, totalSize } = statusOf(openBolt(src), crc);
+  return { hash: crc.hash, revision, totalKey, totalSize };
+}
+
+/**
+ * Everything but the hash, which goes to `hasher`. The walk hands out views of
+ * the pages it read (never copies), in the order etcdutl hashes them.
+ */
+function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   const walker = new TreeWalker(db);
   // The root bucket's elements are the top-level buckets (small: names and bucket records).
   const top: Array<{ name: Buffer; value: Buffer; flags: number }> = [];
-  walker.walkBucket(db.meta.root, (key, value, flags) => top.push({ name: Buffer.from(key), value: Buffer.from(value), flags }), false);
+  walker.walkBucket(db.meta.root, (key, value, flags) => top.push({ name: key, value, flags }), false);
 
-  let hash = 0;
   let revision = 0n;
   let totalKey = 0;
   let notBucket: string | undefined;
@@ -46,12 +64,12 @@ function statusOf(db: BoltDb): DbStatus {
       notBucket ??= name.toString('latin1');
       continue;
     }
-    hash = crc32c(name, hash);
+    hasher.add(name);
     const isKey = name.length === 3 && name.toString('latin1') === 'key';
     const each = (k: Buffer, v: Buffer, f: number) => {
-      hash = crc32c(k, hash);
+      hasher.add(k);
       // A nested bucket is seen with an empty value, as bbolt's ForEach gives it.
-      if (!(f & 1)) hash = crc32c(v, hash);
+      if (!(f & 1)) hasher.add(v);
       if (isKey) {
         if (k.length < 8) badRevision ??= k.toString('hex');
         else revision = k.readBigInt64BE(0);
@@ -70,7 +88,7 @@ function statusOf(db: BoltDb): DbStatus {
   if (errors.length > 0) throw new IntegrityError(errors);
   if (notBucket !== undefined) throw new BoltError(`cannot get hash of bucket ${notBucket}`);
   if (badRevision !== undefined) throw new BoltError(`cannot parse revision key ${badRevision} in bucket "key"`);
-  return { hash, revision, totalKey, totalSize: db.meta.pgid * db.pageSize };
+  return { revision, totalKey, totalSize: db.meta.pgid * db.pageSize };
 }
 
 /** Go's text for a failed file operation: `<op> <path>: <reason>`. */
@@ -106,23 +124,205 @@ export function statFile(path: string): void {
   }
 }
 
+/**
+ * Files from this size up to IN_MEMORY_MAX are read whole into shared memory
+ * and hashed on two threads; others are walked through FileSource's bounded
+ * cache and hashed on this one.
+ */
+export const PARALLEL_MIN = 32 * 1024 * 1024;
+const IN_MEMORY_MAX = 2 * 1024 * 1024 * 1024;
+
 /** The status of the db file at `path`. */
-export function fileStatus(path: string): DbStatus {
+export async function fileStatus(path: string, opts: { parallelMin?: number } = {}): Promise<DbStatus> {
   statFile(path);
-  let src: FileSource;
+  let fd: number;
   try {
-    src = FileSource.open(path);
+    fd = fs.openSync(path, 'r');
   } catch (err) {
     throw new FileError(fileErrorText('open', path, err));
   }
   try {
-    return dbStatus(src);
+    const size = fs.fstatSync(fd).size;
+    if (size >= (opts.parallelMin ?? PARALLEL_MIN) && size <= IN_MEMORY_MAX) return await inMemoryStatus(fd, size);
+    return dbStatus(new FileSource(fd, path));
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (typeof e?.code === 'string' && e.syscall === 'read') throw new FileError(fileErrorText('read', path, err));
     throw err;
   } finally {
-    src.close();
+    fs.closeSync(fd);
   }
 }
 
+/**
+ * A file read whole into memory shared with a worker thread. The walk records
+ * where each piece to hash lies (adjacent pieces merge: a leaf's keys and
+ * values are mostly packed one after the other) and hands them out in batches
+ * of about BATCH bytes as it goes, so the worker hashes while the walk is
+ * still running. When the walk ends, this thread takes the batches the worker
+ * has not started, from the last one back; each batch has its own CRC, and
+ * the CRCs are joined in order. The worker starts first, so that it boots
+ * while the file is read.
+ */
+async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
+  const shared = new SharedArrayBuffer(size);
+  const maxBatches = Math.ceil(size / BATCH) + 2;
+  const claims = new Int32Array(new SharedArrayBuffer(4 * maxBatches));
+  const worker = new CrcWorker(shared, claims);
+  try {
+    const buf = Buffer.from(shared);
+    await readWhole(fd, buf);
+    const batches = new Batcher(buf, (b, index) => worker.send(b, index));
+    const rest = statusOf(openBolt(new BufferSource(buf)), batches);
+    batches.flush();
+    const all = batches.done;
+    const crcs: number[] = new Array(all.length);
+    for (let i = all.length - 1; i >= 0; i--) {
+      // 0 → 1: this batch is ours; the worker skips it.
+      if (Atomics.compareExchange(claims, i, 0, 1) === 0) crcs[i] = hashPieces(buf, all[i]).crc;
+    }
+    await worker.results(crcs, (i) => hashPieces(buf, all[i]).crc);
+    let hash = 0;
+    for (let i = 0; i < all.length; i++) hash = crc32cCombine(hash, crcs[i], batches.lengths[i]);
+    return { hash, ...rest };
+  } finally {
+    worker.close();
+  }
+}
+
+const BATCH = 8 * 1024 * 1024;
+
+function hashPieces(buf: Buffer, pieces: number[]): { crc: number; bytes: number } {
+  let crc = 0;
+  let bytes = 0;
+  for (let i = 0; i < pieces.length; i += 2) {
+    crc = crc32c(buf.subarray(pieces[i], pieces[i] + pieces[i + 1]), crc);
+    bytes += pieces[i + 1];
+  }
+  return { crc, bytes };
+}
+
+/** Reads the whole file with two reads at once (the copies run on libuv's threads). */
+async function readWhole(fd: number, buf: Buffer): Promise<void> {
+  const half = Math.ceil(buf.length / 2 / 4096) * 4096;
+  const part = (start: number, end: number) =>
+    new Promise<void>((resolve, reject) => {
+      const step = (pos: number) => {
+        if (pos >= end) return resolve();
+        fs.read(fd, buf, pos, end - pos, pos, (err, n) => {
+          if (err) reject(err);
+          else if (n === 0) resolve(); // the file shrank: the walk finds it truncated
+          else step(pos + n);
+        });
+      };
+      step(start);
+    });
+  await Promise.all([part(0, Math.min(half, buf.length)), part(half, buf.length)]);
+}
+
+/**
+ * The pieces to hash as (offset, length) pairs in `base`, adjacent ones
+ * merged, cut into batches of about BATCH bytes; each finished batch goes to
+ * `ready` at once.
+ */
+class Batcher implements Hasher {
+  readonly done: number[][] = [];
+  readonly lengths: number[] = [];
+  private list: number[] = [];
+  private bytes = 0;
+  constructor(private readonly base: Buffer, private readonly ready: (pieces: number[], index: number) => void) {}
+
+  add(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (piece.buffer !== this.base.buffer) throw new Error('internal error: a piece to hash is not in the shared file image');
+    const off = piece.byteOffset - this.base.byteOffset;
+    const list = this.list;
+    const n = list.length;
+    if (n > 0 && list[n - 2] + list[n - 1] === off) list[n - 1] += piece.length;
+    else list.push(off, piece.length);
+    this.bytes += piece.length;
+    if (this.bytes >= BATCH) this.flush();
+  }
+
+  /** Ends the current batch (if it has anything). */
+  flush(): void {
+    if (this.bytes === 0) return;
+    const index = this.done.length;
+    this.done.push(this.list);
+    this.lengths.push(this.bytes);
+    this.list = [];
+    this.bytes = 0;
+    this.ready(this.done[index], index);
+  }
+}
+
+/**
+ * The worker's whole program: for each batch it is sent that nobody has
+ * claimed yet, claim it, hash it, and send back its CRC.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const crc32c = (${makeCrc32c.toString()})();
+const data = new Uint8Array(workerData.shared);
+const claims = workerData.claims;
+parentPort.on('message', ({ index, pieces }) => {
+  if (Atomics.compareExchange(claims, index, 0, 2) !== 0) return;
+  let crc = 0;
+  for (let i = 0; i < pieces.length; i += 2) crc = crc32c(data.subarray(pieces[i], pieces[i] + pieces[i + 1]), crc);
+  parentPort.postMessage({ index, crc });
+});
+`;
+
+/** A worker thread hashing batches of pieces of `shared`; `claims` says who hashes which batch. */
+class CrcWorker {
+  private readonly worker: Worker;
+  private readonly got = new Map<number, number>();
+  private failed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(shared: SharedArrayBuffer, claims: Int32Array) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } });
+    this.worker.on('message', (m: { index: number; crc: number }) => {
+      this.got.set(m.index, m.crc);
+      this.wake?.();
+    });
+    const fail = () => {
+      this.failed = true;
+      this.wake?.();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', fail);
+  }
+
+  send(pieces: number[], index: number): void {
+    if (!this.failed) this.worker.postMessage({ index, pieces });
+  }
+
+  /**
+   * Fills in the CRCs of the batches the worker claimed, as it sends them. If
+   * the worker fails (it could not start, say), `hashHere` does its batches.
+   */
+  async results(crcs: number[], hashHere: (index: number) => number): Promise<void> {
+    const theirs = () => {
+      const open: number[] = [];
+      for (let i = 0; i < crcs.length; i++) if (crcs[i] === undefined) open.push(i);
+      return open;
+    };
+    for (;;) {
+      for (const i of theirs()) if (this.got.has(i)) crcs[i] = this.got.get(i)!;
+      const open = theirs();
+      if (open.length === 0) return;
+      if (this.failed) {
+        for (const i of open) crcs[i] = hashHere(i);
+        return;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  close(): void {
+    this.worker.removeAllListeners();
+    void this.worker.terminate();
+  }
+}
