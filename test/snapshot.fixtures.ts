@@ -1,12 +1,13 @@
-// Helpers of the snapshot tests: an in-process client to fill a server quickly, and a fake
-// Maintenance.Snapshot server (HTTP/2, gRPC framing) whose stream can be made to misbehave.
+// Helpers of the snapshot tests: an in-process client to fill a server quickly, a
+// fault-injecting HTTP/2 proxy in front of a real etcd (its Maintenance.Snapshot stream can be
+// made to misbehave message by message), and real etcd processes on restored data dirs.
 
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { EtcdClient } from '../src/client/client.js';
 import { parseEndpoint } from '../src/client/endpoints.js';
-import { encode } from '../src/proto/codec.js';
+import { decode, encode } from '../src/proto/codec.js';
 
 /** A client of our own on `url`, for setting up data fast (no process per request). */
 export function directClient(url: string): EtcdClient {
@@ -26,91 +27,330 @@ export async function parallel<T>(items: T[], n: number, fn: (item: T) => Promis
   }));
 }
 
-export type FakeBehaviour =
-  /** Sends `db` in 32 KiB chunks, then `trailer` (default: the right digest). */
-  | { kind: 'send'; db: Buffer; trailer?: Buffer; chunkDelayMs?: number }
-  /** Sends the first `after` bytes of `db`, then nothing more (the stream stays open). */
-  | { kind: 'stall'; db: Buffer; after: number }
-  /** Sends the first `after` bytes of `db`, then resets the stream. */
-  | { kind: 'reset'; db: Buffer; after: number }
-  /** Ends the call at once with a gRPC error. */
-  | { kind: 'error'; code: number; message: string };
+// ---------------------------------------------------------------------------------------------
+// A fault-injecting HTTP/2 proxy in front of a real etcd.
+//
+// Every gRPC call that reaches the proxy is relayed to the etcd at `target` (same :path, same
+// request headers and body) and etcd's answer (headers, DATA, trailers) is relayed back. Calls
+// other than Maintenance.Snapshot pass untouched. The Snapshot answer is cut into its gRPC
+// messages (a 5-byte prefix: compressed flag, 4-byte big-endian length; then the message) so
+// that faults can be applied message by message. etcd sends the db in chunks (each a
+// SnapshotResponse with remaining_bytes counting down to 0), then one more SnapshotResponse whose
+// blob is the sha256 of the db: that last message is "the trailer" below.
 
-export interface FakeServer {
+const SNAPSHOT_PATH = '/etcdserverpb.Maintenance/Snapshot';
+const SNAPSHOT_RESPONSE = 'etcdserverpb.SnapshotResponse';
+const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
+
+/** What the proxy does to Maintenance.Snapshot calls (the other calls are always relayed as they are). */
+export interface Faults {
+  /** Answer at once with this gRPC status, without asking etcd. */
+  error?: { code: number; message: string };
+  /** Replace the blob of etcd's trailer message with these bytes, or leave the message out ('drop'). */
+  trailer?: Buffer | 'drop';
+  /** Once at least this many db bytes were handed on, hand on nothing more and keep the stream open. */
+  stallAfter?: number;
+  /** Once at least this many db bytes were handed on, reset the stream (RST_STREAM INTERNAL_ERROR). */
+  resetAfter?: number;
+  /** Wait `ms` before handing on each message (each of the first `messages` ones only, when given). */
+  delay?: { ms: number; messages?: number };
+}
+
+/** What happened to one Snapshot call relayed to etcd. */
+export interface SnapshotCall {
+  /** The db size etcd announced in its first message (that message's remaining_bytes + blob). */
+  dbSize: number;
+  /** db bytes received from etcd so far. */
+  dbReceived: number;
+  /** db bytes handed on to the client so far (the trailer not counted). */
+  dbSent: number;
+  /** Messages received from etcd. */
+  messages: number;
+  /** sha256 of the db bytes handed on, computed when etcd's trailer message arrives. */
+  dbSha?: Buffer;
+  /** The blob of etcd's own trailer message, as etcd sent it. */
+  etcdTrailer?: Buffer;
+}
+
+export interface FaultProxy {
+  /** http://127.0.0.1:PORT: the endpoint to give the client under test. */
   url: string;
-  /** Number of Snapshot calls received. */
+  readonly faults: Faults;
+  /** Snapshot calls received (answered with a fault or relayed). */
   calls: number;
-  /** Bytes of messages handed to HTTP/2 so far (flow control holds it back when the client is slow). */
+  /**
+   * Bytes of Snapshot response messages handed on to the client (accepted by HTTP/2 for
+   * sending). The proxy hands on nothing more while HTTP/2 says its buffer is full (write()
+   * returned false) and etcd's stream stays paused meanwhile: a slow client holds it back.
+   */
   sent: number;
+  /** One entry per Snapshot call relayed to etcd, in order. */
+  snapshots: SnapshotCall[];
+  /** Anything that went wrong inside the proxy itself (should stay empty). */
+  errors: string[];
+  /** Destroys the client sessions and the session to etcd, and closes the server. */
   close(): Promise<void>;
 }
 
-function frame(msg: Uint8Array): Buffer {
+function grpcFrame(msg: Uint8Array): Buffer {
   const out = Buffer.alloc(5 + msg.length);
   out.writeUInt32BE(msg.length, 1);
-  Buffer.from(msg).copy(out, 5);
+  Buffer.from(msg.buffer, msg.byteOffset, msg.length).copy(out, 5);
   return out;
 }
 
-/** A plaintext HTTP/2 server answering Maintenance.Snapshot as `behaviour` says. */
-export function fakeSnapshotServer(behaviour: FakeBehaviour): Promise<FakeServer> {
+/** Headers of a response (with :status) or trailers (without) as they can be sent on. */
+function relayable(h: http2.IncomingHttpHeaders, keepStatus: boolean): http2.OutgoingHttpHeaders {
+  const out: http2.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v === undefined) continue;
+    if (k.startsWith(':') && !(keepStatus && k === ':status')) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A plaintext HTTP/2 proxy on 127.0.0.1 in front of the etcd client URL `target` (http://). */
+export function faultProxy(target: string, faults: Faults = {}): Promise<FaultProxy> {
   const sessions = new Set<http2.ServerHttp2Session>();
+  let upstream: http2.ClientHttp2Session | undefined;
+  const upstreamSession = (): http2.ClientHttp2Session => {
+    if (!upstream || upstream.closed || upstream.destroyed) {
+      upstream = http2.connect(target);
+      // A session that fails takes its streams down with it; each stream reports that itself.
+      upstream.on('error', () => {});
+    }
+    return upstream;
+  };
   const server = http2.createServer();
-  const state: FakeServer = { url: '', calls: 0, sent: 0, close: async () => {} };
+  const state: FaultProxy = { url: '', faults, calls: 0, sent: 0, snapshots: [], errors: [], close: async () => {} };
   server.on('session', (s) => {
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
+    s.on('error', () => {});
   });
-  server.on('stream', (stream, headers) => {
-    if (headers[':path'] !== '/etcdserverpb.Maintenance/Snapshot') {
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '12', 'grpc-message': 'unimplemented' }, { endStream: true });
+  server.on('stream', (incoming, headers) => relay(incoming, headers));
+
+  function relay(incoming: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    incoming.on('error', () => {});
+    const isSnapshot = headers[':path'] === SNAPSHOT_PATH;
+    if (isSnapshot) state.calls++;
+    if (isSnapshot && faults.error) {
+      incoming.respond({
+        ':status': 200,
+        'content-type': 'application/grpc',
+        'grpc-status': String(faults.error.code),
+        'grpc-message': encodeURIComponent(faults.error.message),
+      }, { endStream: true });
       return;
     }
-    state.calls++;
-    stream.on('error', () => {});
-    if (behaviour.kind === 'error') {
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(behaviour.code), 'grpc-message': encodeURIComponent(behaviour.message) }, { endStream: true });
+
+    // The request as the client sent it; the session to etcd fills in :scheme and :authority.
+    const reqHeaders: http2.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined || k === ':scheme' || k === ':authority') continue;
+      reqHeaders[k] = v;
+    }
+    let up: http2.ClientHttp2Stream;
+    try {
+      up = upstreamSession().request(reqHeaders);
+    } catch (err) {
+      incoming.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': encodeURIComponent(String(err)) }, { endStream: true });
       return;
     }
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
-    stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-    const db = behaviour.db;
-    const limit = behaviour.kind === 'send' ? db.length : behaviour.after;
-    const chunks: Buffer[] = [];
-    for (let off = 0; off < limit; off += 32 * 1024) {
-      const blob = db.subarray(off, Math.min(off + 32 * 1024, limit));
-      chunks.push(frame(encode('etcdserverpb.SnapshotResponse', { remaining_bytes: BigInt(db.length - off - blob.length), blob })));
-    }
-    if (behaviour.kind === 'send') {
-      const trailer = behaviour.trailer ?? createHash('sha256').update(db).digest();
-      chunks.push(frame(encode('etcdserverpb.SnapshotResponse', { remaining_bytes: 0n, blob: trailer })));
-    }
-    const delay = behaviour.kind === 'send' ? behaviour.chunkDelayMs ?? 0 : 0;
-    let i = 0;
-    const sendNext = () => {
-      if (stream.destroyed) return;
-      if (i < chunks.length) {
-        state.sent += chunks[i].length;
-        const ok = stream.write(chunks[i++]);
-        if (delay > 0) setTimeout(sendNext, delay);
-        else if (ok) setImmediate(sendNext);
-        else stream.once('drain', sendNext);
+    incoming.pipe(up);
+
+    const call: SnapshotCall | undefined = isSnapshot ? { dbSize: 0, dbReceived: 0, dbSent: 0, messages: 0 } : undefined;
+    if (call) state.snapshots.push(call);
+    const sentHash: Hash = createHash('sha256');
+    let pending: Buffer = Buffer.alloc(0);
+    let upEnded = false;
+    let trailersOnly = false;
+    let trailers: http2.IncomingHttpHeaders | undefined;
+    /** Set when the relay stops for good (finished, stalled on purpose, reset, or the client went away). */
+    let halted = false;
+    let busy = false;
+
+    const clientGone = () => incoming.closed || incoming.destroyed;
+    const cancelUp = () => {
+      if (!up.closed && !up.destroyed) up.close(NGHTTP2_CANCEL);
+    };
+
+    // The client went away (cancel, reset, connection lost): so does the call to etcd.
+    incoming.on('close', () => {
+      halted = true;
+      cancelUp();
+    });
+    up.on('error', (err) => {
+      if (clientGone()) return;
+      if (!incoming.headersSent) {
+        incoming.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': encodeURIComponent(err.message) }, { endStream: true });
+      } else {
+        incoming.close(NGHTTP2_INTERNAL_ERROR);
+      }
+    });
+    // etcd reset its side: the client's side is reset the same way.
+    up.on('close', () => {
+      const code = up.rstCode ?? NGHTTP2_NO_ERROR;
+      if (code !== NGHTTP2_NO_ERROR && !clientGone()) {
+        halted = true;
+        incoming.close(code);
+      }
+    });
+    up.on('response', (h, flags) => {
+      if (clientGone()) return;
+      if (flags & NGHTTP2_FLAG_END_STREAM) {
+        // A trailers-only answer (an error status at once): headers and status in one go.
+        trailersOnly = true;
+        incoming.respond(relayable(h, true), { endStream: true });
         return;
       }
-      if (behaviour.kind === 'send') stream.end();
-      else if (behaviour.kind === 'reset') stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-      // 'stall': nothing more.
-    };
-    sendNext();
-  });
-  return new Promise((resolve) => {
+      incoming.respond(relayable(h, true), { waitForTrailers: true });
+    });
+    up.on('trailers', (t) => {
+      trailers = t;
+    });
+    incoming.on('wantTrailers', () => {
+      if (trailers) incoming.sendTrailers(relayable(trailers, false));
+      else incoming.close();
+    });
+    up.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      // One chunk of etcd's at a time: etcd waits while the client is slow.
+      up.pause();
+      void pump();
+    });
+    up.on('end', () => {
+      upEnded = true;
+      void pump();
+    });
+
+    /** The next unit to hand on: a whole gRPC message for Snapshot, whatever came for other calls. */
+    function take(): Buffer | null {
+      if (!call) {
+        if (pending.length === 0) return null;
+        const all = pending;
+        pending = Buffer.alloc(0);
+        return all;
+      }
+      if (pending.length < 5) return null;
+      const size = 5 + pending.readUInt32BE(1);
+      if (pending.length < size) return null;
+      const frame = pending.subarray(0, size);
+      pending = pending.subarray(size);
+      return frame;
+    }
+
+    /** Hands on `buf`, then waits while HTTP/2 holds more than it wants to. */
+    async function write(buf: Buffer): Promise<void> {
+      if (call) state.sent += buf.length;
+      if (incoming.write(buf) || clientGone()) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          incoming.off('drain', done);
+          incoming.off('close', done);
+          resolve();
+        };
+        incoming.on('drain', done);
+        incoming.on('close', done);
+      });
+    }
+
+    /** Applies the faults to one message of etcd's snapshot stream and hands on what is left of it. */
+    async function snapshotMessage(frame: Buffer, c: SnapshotCall): Promise<void> {
+      if (frame[0] !== 0) throw new Error('compressed gRPC message: cannot apply faults to it');
+      const msg = decode(SNAPSHOT_RESPONSE, frame.subarray(5)) as { remaining_bytes: bigint; blob: Buffer };
+      c.messages++;
+      // Every db byte already came: this is the trailer.
+      const isTrailer = c.messages > 1 && c.dbReceived >= c.dbSize;
+      if (isTrailer) {
+        c.etcdTrailer = Buffer.from(msg.blob);
+        c.dbSha = sentHash.copy().digest();
+      } else {
+        if (c.messages === 1) c.dbSize = Number(msg.remaining_bytes) + msg.blob.length;
+        c.dbReceived += msg.blob.length;
+      }
+      if (faults.stallAfter !== undefined && c.dbSent >= faults.stallAfter) {
+        // Hand on nothing more; etcd's side stays paused and the client's side open.
+        halted = true;
+        return;
+      }
+      if (faults.resetAfter !== undefined && c.dbSent >= faults.resetAfter) {
+        halted = true;
+        incoming.close(NGHTTP2_INTERNAL_ERROR);
+        cancelUp();
+        return;
+      }
+      if (faults.delay && (faults.delay.messages === undefined || c.messages <= faults.delay.messages)) {
+        await sleep(faults.delay.ms);
+        if (clientGone()) return;
+      }
+      if (!isTrailer) {
+        sentHash.update(msg.blob);
+        c.dbSent += msg.blob.length;
+        await write(frame);
+        return;
+      }
+      if (faults.trailer === 'drop') return;
+      if (faults.trailer) {
+        await write(grpcFrame(encode(SNAPSHOT_RESPONSE, { ...msg, blob: faults.trailer })));
+        return;
+      }
+      await write(frame);
+    }
+
+    /** Hands on what etcd sent, one unit at a time, for as long as there is something to hand on. */
+    async function pump(): Promise<void> {
+      if (busy) return;
+      busy = true;
+      try {
+        while (!halted && !clientGone()) {
+          const unit = take();
+          if (unit) {
+            if (call) await snapshotMessage(unit, call);
+            else await write(unit);
+            continue;
+          }
+          if (upEnded) {
+            // All relayed: end the DATA; etcd's trailers follow ('wantTrailers').
+            halted = true;
+            if (!trailersOnly) incoming.end();
+            break;
+          }
+          up.resume();
+          break;
+        }
+      } catch (err) {
+        state.errors.push(String(err));
+        halted = true;
+        if (!clientGone()) incoming.close(NGHTTP2_INTERNAL_ERROR);
+        cancelUp();
+      } finally {
+        busy = false;
+      }
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      state.close = () =>
-        new Promise<void>((done) => {
-          for (const s of sessions) s.destroy();
-          server.close(() => done());
-        });
+      state.close = async () => {
+        for (const s of sessions) s.destroy();
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        const up = upstream;
+        upstream = undefined;
+        if (up && !up.destroyed) {
+          const gone = new Promise<void>((done) => up.once('close', () => done()));
+          up.destroy();
+          await gone;
+        }
+        await closed;
+      };
       resolve(state);
     });
   });
