@@ -108,6 +108,35 @@ function decodeGrpcMessage(text: string | undefined): string {
 }
 
 /** Reads grpc-status/grpc-message from a header or trailer block, if present. */
+/** HTTP/2 error codes by number, as they are named on the wire. */
+const H2_ERROR_NAMES = [
+  'NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED',
+  'FRAME_SIZE_ERROR', 'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM',
+  'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED',
+];
+
+/**
+ * The gRPC error for a failed stream. A reset from the server (RST_STREAM) is
+ * named as gRPC clients name it: its code mapped to a status (CANCEL is
+ * Canceled, REFUSED_STREAM is Unavailable and may be retried elsewhere, as
+ * the server never took the call; most others are Internal), and the message
+ * "stream terminated by RST_STREAM with error code: NAME". Anything else (the
+ * connection lost, say) is Unavailable.
+ */
+function streamError(req: ClientHttp2Stream, err: Error, sawHeaders: boolean): GrpcError {
+  const rst = req.rstCode;
+  if ((err as NodeJS.ErrnoException).code === 'ERR_HTTP2_STREAM_ERROR' && typeof rst === 'number' && rst !== http2Constants.NGHTTP2_NO_ERROR) {
+    const name = H2_ERROR_NAMES[rst] ?? `unknown error code 0x${rst.toString(16)}`;
+    let code: number = Status.INTERNAL;
+    if (rst === http2Constants.NGHTTP2_REFUSED_STREAM) code = Status.UNAVAILABLE;
+    else if (rst === http2Constants.NGHTTP2_CANCEL) code = Status.CANCELLED;
+    else if (rst === http2Constants.NGHTTP2_FLOW_CONTROL_ERROR || rst === http2Constants.NGHTTP2_ENHANCE_YOUR_CALM) code = Status.RESOURCE_EXHAUSTED;
+    else if (rst === http2Constants.NGHTTP2_INADEQUATE_SECURITY) code = Status.PERMISSION_DENIED;
+    return new GrpcError(code, `stream terminated by RST_STREAM with error code: ${name}`, rst === http2Constants.NGHTTP2_REFUSED_STREAM && !sawHeaders);
+  }
+  return new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders);
+}
+
 function statusFrom(headers: IncomingHttpHeaders): { code: number; details: string } | undefined {
   const raw = headers['grpc-status'];
   if (raw === undefined) return undefined;
@@ -321,7 +350,7 @@ export class Connection {
           finish(err as GrpcError);
         }
       });
-      req.on('error', (err: Error) => finish(new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders)));
+      req.on('error', (err: Error) => finish(streamError(req, err, sawHeaders)));
       req.on('close', () => finish());
       req.end(frame(request));
     });
@@ -375,7 +404,7 @@ export class GrpcStream extends EventEmitter {
         this.finish(err as GrpcError);
       }
     });
-    this.req.on('error', (err: Error) => this.finish(new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders)));
+    this.req.on('error', (err: Error) => this.finish(streamError(this.req, err, sawHeaders)));
     this.req.on('close', () => {
       if (!status) return this.finish(new GrpcError(Status.UNAVAILABLE, 'stream closed without a gRPC status', !sawHeaders));
       this.finish(status.code === Status.OK ? undefined : new GrpcError(status.code, status.details));
