@@ -15,7 +15,7 @@
  * Builds the CRC-32C function. Self-contained (no reference to anything
  * outside its body), so that its source text can also run in a worker thread.
  */
-export function makeCrc32c(): (data: Uint8Array, prev?: number) => number {
+export function makeCrc32c(): (data: Uint8Array, prev?: number, start?: number, end?: number) => number {
   const POLY = 0x82f63b78;
   const TABLE = new Uint32Array(256 * 16);
   for (let i = 0; i < 256; i++) {
@@ -33,17 +33,27 @@ export function makeCrc32c(): (data: Uint8Array, prev?: number) => number {
   /** Word loads read bytes in the host's order; the table walk assumes little-endian. */
   const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-  return function crc32c(data: Uint8Array, prev = 0): number {
+  // A word view of the last memory hashed: a call over another part of the same memory reuses it.
+  let viewOf: ArrayBufferLike | undefined;
+  let view: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+  /** The CRC of data[start, end) following `prev`. */
+  return function crc32c(data: Uint8Array, prev = 0, start = 0, end = data.length): number {
     const T = TABLE;
     let c = ~prev;
-    let i = 0;
-    const n = data.length;
-    if (n >= 64 && LITTLE_ENDIAN) {
+    let i = start;
+    const n = end;
+    if (n - i >= 64 && LITTLE_ENDIAN) {
       // Align, then read 16 bytes as four 32-bit words (about 20% faster than byte loads).
       while ((data.byteOffset + i) & 3) c = T[(c ^ data[i++]) & 0xff] ^ (c >>> 8);
+      if (viewOf !== data.buffer) {
+        viewOf = data.buffer;
+        view = new Uint32Array(data.buffer, 0, data.buffer.byteLength >>> 2);
+      }
+      const u = view;
+      const first = (data.byteOffset + i) >>> 2;
       const words = ((n - i) >>> 4) << 2;
-      const u = new Uint32Array(data.buffer, data.byteOffset + i, words);
-      for (let w = 0; w < words; w += 4) {
+      for (let w = first; w < first + words; w += 4) {
         const a = u[w] ^ c;
         const b = u[w + 1];
         const d = u[w + 2];

@@ -196,7 +196,7 @@ function hashPieces(buf: Buffer, pieces: number[]): { crc: number; bytes: number
   let crc = 0;
   let bytes = 0;
   for (let i = 0; i < pieces.length; i += 2) {
-    crc = crc32c(buf.subarray(pieces[i], pieces[i] + pieces[i + 1]), crc);
+    crc = crc32c(buf, crc, pieces[i], pieces[i] + pieces[i + 1]);
     bytes += pieces[i + 1];
   }
   return { crc, bytes };
@@ -268,7 +268,7 @@ const claims = workerData.claims;
 parentPort.on('message', ({ index, pieces }) => {
   if (Atomics.compareExchange(claims, index, 0, 2) !== 0) return;
   let crc = 0;
-  for (let i = 0; i < pieces.length; i += 2) crc = crc32c(data.subarray(pieces[i], pieces[i] + pieces[i + 1]), crc);
+  for (let i = 0; i < pieces.length; i += 2) crc = crc32c(data, crc, pieces[i], pieces[i] + pieces[i + 1]);
   parentPort.postMessage({ index, crc });
 });
 `;
