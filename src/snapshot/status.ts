@@ -7,7 +7,7 @@
  * read as it is; a saved snapshot's sha256 trailer is not looked at.
  */
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
 import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
 import { BufferSource, FileSource, type ByteSource } from './source.js';
@@ -168,7 +168,9 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   const shared = new SharedArrayBuffer(size);
   const maxBatches = Math.ceil(size / BATCH) + 2;
   const claims = new Int32Array(new SharedArrayBuffer(4 * maxBatches));
-  const worker = new CrcWorker(shared, claims);
+  // Loaded here, not at start-up: only this path needs it.
+  const { Worker } = await import('node:worker_threads');
+  const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } }));
   try {
     const buf = Buffer.from(shared);
     await readWhole(fd, buf);
@@ -273,15 +275,14 @@ parentPort.on('message', ({ index, pieces }) => {
 });
 `;
 
-/** A worker thread hashing batches of pieces of `shared`; `claims` says who hashes which batch. */
+/** A worker thread hashing batches of pieces of the file image; the claims say who hashes which batch. */
 class CrcWorker {
-  private readonly worker: Worker;
   private readonly got = new Map<number, number>();
   private failed = false;
   private wake: (() => void) | undefined;
 
-  constructor(shared: SharedArrayBuffer, claims: Int32Array) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } });
+  /** `worker` runs WORKER_SOURCE, with workerData { shared, claims }. */
+  constructor(private readonly worker: Worker) {
     this.worker.on('message', (m: { index: number; crc: number }) => {
       this.got.set(m.index, m.crc);
       this.wake?.();
