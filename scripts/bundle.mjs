@@ -14,6 +14,9 @@ const result = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  // import() becomes require(): the bundle is loaded through vm.Script (for
+  // the code cache), where a real dynamic import has no loader to call.
+  supported: { 'dynamic-import': false },
   outfile: 'dist/bundle/cli.cjs',
   logLevel: 'warning',
   write: false,

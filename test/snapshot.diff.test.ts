@@ -254,3 +254,22 @@ describe('snapshot save', () => {
     assert.ok(!fs.existsSync(f3) && !fs.existsSync(`${f3}.part`));
   });
 });
+
+describe('snapshot status of a larger snapshot', () => {
+  // Last in this file: it adds 40 MiB to the server. From 32 MiB up, status reads the file into
+  // memory and hashes it on two threads (a worker); the numbers must not change.
+  test('over 32 MiB (read whole, hashed on two threads): the numbers of the real etcdctl, every format', T, async (t: TestContext) => {
+    const c = directClient(srv.clientUrls[0]);
+    try {
+      await parallel(Array.from({ length: 40 }, (_, i) => i), 4, (i) =>
+        c.call('KV.Put', { key: Buffer.from(`/bulk/${i}`), value: Buffer.alloc(1024 * 1024, i) }));
+    } finally {
+      c.close();
+    }
+    const file = path.join(dir, 'bulk.db');
+    const r = await runReal([E(), 'snapshot', 'save', file]);
+    assert.equal(r.code, 0, stripZapLines(r.stderr));
+    assert.ok(fs.statSync(file).size > 40 * 1024 * 1024);
+    for (const w of FORMATS) await compare(t, ['snapshot', 'status', file, '-w', w], { parallel: true });
+  });
+});

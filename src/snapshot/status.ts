@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
 import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
-import { BufferSource, FileSource, type ByteSource } from './source.js';
+import { FileSource, type ByteSource } from './source.js';
 
 export interface DbStatus {
   /** CRC-32C of the contents (uint32). */
@@ -161,8 +161,8 @@ export async function fileStatus(path: string, opts: { parallelMin?: number } = 
  * of about BATCH bytes as it goes, so the worker hashes while the walk is
  * still running. When the walk ends, this thread takes the batches the worker
  * has not started, from the last one back; each batch has its own CRC, and
- * the CRCs are joined in order. The worker starts first, so that it boots
- * while the file is read.
+ * the CRCs are joined in order. The file is read as the walk goes (the
+ * worker boots meanwhile), into one buffer the size of the file.
  */
 async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   const shared = new SharedArrayBuffer(size);
@@ -173,9 +173,8 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } }));
   try {
     const buf = Buffer.from(shared);
-    await readWhole(fd, buf);
     const batches = new Batcher(buf, (b, index) => worker.send(b, index));
-    const rest = statusOf(openBolt(new BufferSource(buf)), batches);
+    const rest = statusOf(openBolt(new LoadOnDemand(fd, buf)), batches);
     batches.flush();
     const all = batches.done;
     const crcs: number[] = new Array(all.length);
@@ -204,22 +203,43 @@ function hashPieces(buf: Buffer, pieces: number[]): { crc: number; bytes: number
   return { crc, bytes };
 }
 
-/** Reads the whole file with two reads at once (the copies run on libuv's threads). */
-async function readWhole(fd: number, buf: Buffer): Promise<void> {
-  const half = Math.ceil(buf.length / 2 / 4096) * 4096;
-  const part = (start: number, end: number) =>
-    new Promise<void>((resolve, reject) => {
-      const step = (pos: number) => {
-        if (pos >= end) return resolve();
-        fs.read(fd, buf, pos, end - pos, pos, (err, n) => {
-          if (err) reject(err);
-          else if (n === 0) resolve(); // the file shrank: the walk finds it truncated
-          else step(pos + n);
-        });
-      };
-      step(start);
-    });
-  await Promise.all([part(0, Math.min(half, buf.length)), part(half, buf.length)]);
+const LOAD_BLOCK = 256 * 1024;
+
+/**
+ * The file's bytes in `image` (a buffer the size of the file), each block of
+ * LOAD_BLOCK bytes read the first time the walk asks for a part of it. What
+ * it hands out are views of `image`, which the worker sees too.
+ */
+class LoadOnDemand implements ByteSource {
+  readonly size: number;
+  private readonly loaded: Uint8Array;
+  constructor(private readonly fd: number, private readonly image: Buffer) {
+    this.size = image.length;
+    this.loaded = new Uint8Array(Math.ceil(image.length / LOAD_BLOCK));
+  }
+
+  read(pos: number, length: number): Buffer {
+    const end = Math.min(pos + Math.max(length, 0), this.size);
+    if (pos >= end) return this.image.subarray(0, 0);
+    const last = Math.floor((end - 1) / LOAD_BLOCK);
+    for (let b = Math.floor(pos / LOAD_BLOCK); b <= last; b++) {
+      if (this.loaded[b]) continue;
+      // Consecutive blocks not loaded yet are read at once.
+      let upTo = b;
+      while (upTo < last && !this.loaded[upTo + 1]) upTo++;
+      const from = b * LOAD_BLOCK;
+      const to = Math.min((upTo + 1) * LOAD_BLOCK, this.size);
+      let done = from;
+      while (done < to) {
+        const got = fs.readSync(this.fd, this.image, done, to - done, done);
+        if (got === 0) break; // the file shrank: what is missing reads as zeros, and the walk finds it damaged
+        done += got;
+      }
+      this.loaded.fill(1, b, upTo + 1);
+      b = upTo;
+    }
+    return this.image.subarray(pos, end);
+  }
 }
 
 /**
