@@ -137,6 +137,10 @@ function progressBar(text: TextPrinter, total: number, width: number) {
       draw(true);
       text.progressDone();
     },
+    /** Stops redrawing, leaving the line as it is: no final drawing, no line end. */
+    abandon() {
+      clearInterval(timer);
+    },
   };
 }
 
@@ -199,9 +203,17 @@ async function runPerf(ctx: Context): Promise<void> {
   const nextKey = keyMaker(prefix, 256);
   const bar = progressBar(text, cfg.duration, terminalWidth(ctx));
   let stopped = false;
-  // Ctrl-C ends the load early; the keys written so far are removed and the report printed.
+  let interrupted = false;
+  let wakeTicker = () => {};
+  // Ctrl-C (SIGINT only: etcdctl 3.5 leaves SIGTERM to kill it) ends the load
+  // early; the keys written so far are removed and the report printed for the
+  // writes done. etcdctl never finishes its progress bar then: the report
+  // follows the last drawing on the same line.
   const onInterrupt = () => {
     stopped = true;
+    interrupted = true;
+    bar.abandon();
+    wakeTicker();
   };
   process.once('SIGINT', onInterrupt);
 
@@ -222,10 +234,18 @@ async function runPerf(ctx: Context): Promise<void> {
   })();
   const ticker = (async () => {
     for (let i = 0; i < cfg.duration && !stopped; i++) {
-      await sleep(1000);
+      // A second's sleep that Ctrl-C cuts short.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1000);
+        wakeTicker = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      if (interrupted) break;
       bar.add(1);
     }
-    bar.finish();
+    if (!interrupted) bar.finish();
   })();
   const workers = runWorkers(clients, queue, () => {});
   await producer;

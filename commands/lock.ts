@@ -7,6 +7,13 @@ import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 
 
+/** How Go names the signals that end a command ("signal: interrupt"). */
+const GO_SIGNAL_NAMES: Partial<Record<NodeJS.Signals, string>> = {
+  SIGHUP: 'hangup', SIGINT: 'interrupt', SIGQUIT: 'quit', SIGILL: 'illegal instruction', SIGTRAP: 'trace/breakpoint trap',
+  SIGABRT: 'aborted', SIGBUS: 'bus error', SIGFPE: 'floating point exception', SIGKILL: 'killed', SIGUSR1: 'user defined signal 1',
+  SIGSEGV: 'segmentation fault', SIGUSR2: 'user defined signal 2', SIGPIPE: 'broken pipe', SIGALRM: 'alarm clock', SIGTERM: 'terminated',
+};
+
 /** Runs the command with the lock's variables; Ctrl-C and SIGTERM are passed on to it. */
 function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; error?: string }> {
   return new Promise((resolve) => {
@@ -25,7 +32,9 @@ function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: num
       done({ code: ExitCode.Error, error: err.code === 'ENOENT' ? `exec: ${JSON.stringify(args[0])}: executable file not found in $PATH` : err.message }),
     );
     child.on('exit', (code, signal) => {
-      if (signal) done({ code: ExitCode.Error, error: `signal: ${signal === 'SIGINT' ? 'interrupt' : signal === 'SIGTERM' ? 'terminated' : signal}` });
+      // etcdctl 3.5 exits with the command's exit status, which Go gives as -1 for a
+      // command killed by a signal: os.Exit(-1) is status 255.
+      if (signal) done({ code: 255, error: `signal: ${GO_SIGNAL_NAMES[signal] ?? signal}` });
       else done(code === 0 ? { code: 0 } : { code: code ?? 1, error: `exit status ${code}` });
     });
   });

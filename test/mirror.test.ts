@@ -65,3 +65,30 @@ test('initial copy, then every put and delete, the same as etcdctl makes; the co
   assert.equal(ours.out.stdout, real.out.stdout);
   assert.equal(ours.out.stderr, '');
 });
+
+test('SIGINT and SIGTERM: make-mirror dies of the signal as etcdctl does (no handler), leaving no lease behind', { timeout: 60000 }, async () => {
+  const leases = async (h: EtcdHandle) => (await runReal([...h.etcdctlArgs(), 'lease', 'list'])).stdout.toString();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const prefix = `/${sig}/`;
+    const ours = startLong('ours', [...src.etcdctlArgs(), 'make-mirror', '--prefix', prefix, destOurs.clientUrls[0]]);
+    const real = startLong('real', [...src.etcdctlArgs(), 'make-mirror', '--prefix', prefix, destReal.clientUrls[0]]);
+    // Both are following the changes once a new key reaches both destinations.
+    assert.equal((await runReal([...src.etcdctlArgs(), 'put', `${prefix}k`, 'v'])).code, 0);
+    const deadline = Date.now() + 15000;
+    const has = async (h: EtcdHandle) => (await runReal([...h.etcdctlArgs(), 'get', `${prefix}k`, '--print-value-only'])).stdout.toString() === 'v\n';
+    while (!((await has(destOurs)) && (await has(destReal)))) {
+      assert.ok(Date.now() < deadline, `the put under ${prefix} did not reach both destinations`);
+      await sleep(100);
+    }
+    ours.child.kill(sig);
+    real.child.kill(sig);
+    const [oursCode, realCode] = await Promise.all([ours.exited, real.exited]);
+    assert.deepEqual(
+      { code: oursCode, signal: ours.child.signalCode, out: ours.out.stdout, err: ours.out.stderr },
+      { code: realCode, signal: real.child.signalCode, out: real.out.stdout, err: real.out.stderr },
+      sig,
+    );
+    assert.equal(ours.child.signalCode, sig);
+    for (const h of [src, destOurs, destReal]) assert.equal(await leases(h), 'found 0 leases\n');
+  }
+});

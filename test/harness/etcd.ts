@@ -60,6 +60,8 @@ export interface EtcdHandle {
   stop(): Promise<void>;
   /** Stops member i (SIGTERM, SIGKILL after 3 s); its data dir is kept. */
   stopMember(i: number): Promise<void>;
+  /** Kills member i with SIGKILL (no clean shutdown, as in a crash); its data dir is kept. */
+  killMember(i: number): Promise<void>;
   /** Restarts stopped member i with the same data dir and ports, and waits until it is healthy. */
   startMember(i: number): Promise<void>;
   isRunning(i: number): boolean;
@@ -237,7 +239,7 @@ async function waitPeersNoticed(m: Member, others: Member[], tls: TlsFiles | und
   }
 }
 
-async function kill(m: Member, others: Member[] = [], tls?: TlsFiles): Promise<void> {
+async function kill(m: Member, others: Member[] = [], tls?: TlsFiles, hard = false): Promise<void> {
   if (!m.proc || !m.exited) return;
   const child = m.proc.child;
   const exited = m.exited;
@@ -245,7 +247,10 @@ async function kill(m: Member, others: Member[] = [], tls?: TlsFiles): Promise<v
   const keepAlive = setInterval(() => {}, 1000);
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (isAlive(m)) {
+    if (hard && isAlive(m)) {
+      fs.appendFileSync(m.logFile, `\n[harness] ${m.name} killed with SIGKILL\n`);
+      child.kill('SIGKILL');
+    } else if (isAlive(m)) {
       if (others.length > 1) await waitPeersNoticed(m, others, tls);
       child.kill('SIGTERM');
       const t = new Promise<'timeout'>((resolve) => {
@@ -451,6 +456,9 @@ async function startMembersOnce(n: number, opts: StartEtcdOptions): Promise<Etcd
     },
     async stopMember(i: number) {
       await kill(memberAt(i), members, tlsFiles);
+    },
+    async killMember(i: number) {
+      await kill(memberAt(i), members, tlsFiles, true);
     },
     async startMember(i: number) {
       if (stopped) throw new Error('startMember: this server has been stopped');
