@@ -421,3 +421,45 @@ test('uint32 above 2^31 stays unsigned', () => {
   const bytes = encode('etcdserverpb.HashKVResponse', { hash: 0xfedcba98, compact_revision: 3 });
   assert.equal(decode('etcdserverpb.HashKVResponse', bytes).hash, 0xfedcba98);
 });
+
+// ---------------------------------------------------------------------------
+// gRPC message framing of a response body.
+
+import { Deframer, frame } from '../src/client/grpc.js';
+
+test('deframer: messages whatever the chunking, prefix split included; compressed refused', () => {
+  const messages = [Buffer.alloc(0), Buffer.from('a'), Buffer.alloc(70_000, 7), Buffer.from('tail message')];
+  const body = Buffer.concat(messages.map((m) => frame(m)));
+  for (const size of [1, 2, 3, 4, 5, 6, 7, 100, 16_384, body.length]) {
+    const d = new Deframer();
+    const got: Buffer[] = [];
+    for (let off = 0; off < body.length; off += size) d.push(body.subarray(off, off + size), (m) => got.push(Buffer.from(m)));
+    assert.deepEqual(got, messages, `chunks of ${size}`);
+  }
+  const compressed = frame(Buffer.from('x'));
+  compressed[0] = 1;
+  assert.throws(() => new Deframer().push(compressed, () => {}), /compressed gRPC messages are not supported/);
+});
+
+test('deframer: a large message in many chunks is joined once, when complete', () => {
+  // 8 MiB in 16 KiB frames: every chunk but the last is kept as it came (not copied into a
+  // growing buffer); the message arrives whole and right.
+  const msg = Buffer.alloc(8 * 1024 * 1024);
+  for (let i = 0; i < msg.length; i += 4096) msg[i] = i / 4096;
+  const body = frame(msg);
+  const d = new Deframer();
+  const got: Buffer[] = [];
+  const chunks: Buffer[] = [];
+  for (let off = 0; off < body.length; off += 16_384) chunks.push(body.subarray(off, off + 16_384));
+  for (const c of chunks.slice(0, -1)) {
+    d.push(c, (m) => got.push(m));
+    assert.equal(got.length, 0);
+  }
+  // Nothing was joined while the message was incomplete: the chunks kept are the very ones pushed.
+  const kept = (d as unknown as { pending: Buffer[] }).pending;
+  assert.equal(kept.length, chunks.length - 1);
+  assert.ok(kept.every((b, i) => b === chunks[i]));
+  d.push(chunks[chunks.length - 1], (m) => got.push(m));
+  assert.equal(got.length, 1);
+  assert.ok(got[0].equals(msg));
+});

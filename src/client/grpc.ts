@@ -66,7 +66,7 @@ const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 4 << 20;
 const MIN_KEEPALIVE_MS = 10_000;
 
-function frame(message: Uint8Array): Buffer {
+export function frame(message: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(HEADER_LEN + message.length);
   out[0] = 0;
   out.writeUInt32BE(message.length, 1);
@@ -75,23 +75,30 @@ function frame(message: Uint8Array): Buffer {
 }
 
 /** Splits a byte stream into gRPC messages. */
-class Deframer {
+export class Deframer {
   private pending: Buffer[] = [];
   private size = 0;
 
+  /**
+   * Takes the next chunk of the response body and emits every message it
+   * completes. The chunks of an unfinished message are kept as they came and
+   * joined once, when the last one arrives: a message of many megabytes in
+   * 16 KiB frames is copied once, not once per frame.
+   */
   push(chunk: Buffer, emit: (msg: Buffer) => void): void {
     this.pending.push(chunk);
     this.size += chunk.length;
-    while (this.size >= HEADER_LEN) {
-      const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-      const len = buf.readUInt32BE(1);
-      if (buf.length < HEADER_LEN + len) {
-        this.pending = [buf];
-        return;
-      }
-      if (buf[0] !== 0) throw new GrpcError(Status.INTERNAL, 'compressed gRPC messages are not supported');
-      emit(buf.subarray(HEADER_LEN, HEADER_LEN + len));
-      const rest = buf.subarray(HEADER_LEN + len);
+    for (;;) {
+      if (this.size < HEADER_LEN) return;
+      // The 5-byte prefix split between chunks: join what there is (a few bytes).
+      if (this.pending[0].length < HEADER_LEN) this.pending = [Buffer.concat(this.pending, this.size)];
+      const head = this.pending[0];
+      if (head[0] !== 0) throw new GrpcError(Status.INTERNAL, 'compressed gRPC messages are not supported');
+      const end = HEADER_LEN + head.readUInt32BE(1);
+      if (this.size < end) return;
+      const buf = head.length >= end ? head : Buffer.concat(this.pending, this.size);
+      emit(buf.subarray(HEADER_LEN, end));
+      const rest = buf.subarray(end);
       this.pending = rest.length ? [rest] : [];
       this.size = rest.length;
     }
@@ -107,7 +114,6 @@ function decodeGrpcMessage(text: string | undefined): string {
   }
 }
 
-/** Reads grpc-status/grpc-message from a header or trailer block, if present. */
 /** HTTP/2 error codes by number, as they are named on the wire. */
 const H2_ERROR_NAMES = [
   'NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED',
@@ -137,6 +143,7 @@ function streamError(req: ClientHttp2Stream, err: Error, sawHeaders: boolean): G
   return new GrpcError(Status.UNAVAILABLE, err.message, !sawHeaders);
 }
 
+/** Reads grpc-status/grpc-message from a header or trailer block, if present. */
 function statusFrom(headers: IncomingHttpHeaders): { code: number; details: string } | undefined {
   const raw = headers['grpc-status'];
   if (raw === undefined) return undefined;
