@@ -74,6 +74,16 @@ export function frame(message: Uint8Array): Buffer {
   return out;
 }
 
+/**
+ * A message to hand out. Decoded messages keep views of it (keys, values), so
+ * a small message that is a slice of a large chunk is copied, lest it keep
+ * the chunk alive; one that fills most of its memory (a large message, joined
+ * from its frames) is handed out as it is, without copying megabytes.
+ */
+function ownBuffer(msg: Buffer): Buffer {
+  return msg.length * 2 >= msg.buffer.byteLength ? msg : Buffer.from(msg);
+}
+
 /** Splits a byte stream into gRPC messages. */
 export class Deframer {
   private pending: Buffer[] = [];
@@ -351,7 +361,7 @@ export class Connection {
       req.on('data', (chunk: Buffer) => {
         try {
           deframer.push(chunk, (msg) => {
-            response = Buffer.from(msg);
+            response = ownBuffer(msg);
           });
         } catch (err) {
           finish(err as GrpcError);
@@ -406,7 +416,7 @@ export class GrpcStream extends EventEmitter {
     });
     this.req.on('data', (chunk: Buffer) => {
       try {
-        deframer.push(chunk, (msg) => this.emit('message', Buffer.from(msg)));
+        deframer.push(chunk, (msg) => this.emit('message', ownBuffer(msg)));
       } catch (err) {
         this.finish(err as GrpcError);
       }
