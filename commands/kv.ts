@@ -31,7 +31,7 @@ export async function putOptions(
   if (ignoreValue && args.length > 1) throw badArgs("put command needs only 1 argument when 'ignore-value' is set");
   let value: Buffer | undefined;
   if (!ignoreValue) {
-    value = args.length > 1 ? Buffer.from(args[1], 'utf8') : await stdin();
+    value = args.length > 1 ? keyBytes(args[1]) : await stdin();
     if (args.length <= 1 && value.length === 0) throw badArgs(PUT_ARGS);
   }
   let lease: bigint;

@@ -16,8 +16,19 @@ export function prefixEnd(prefix: Buffer): Buffer {
 /** The range_end meaning "every key from `key` on". */
 export const FROM_KEY_END = Buffer.from([0]);
 
-/** Keys on the command line are taken byte for byte as UTF-8 text, like Go strings. */
+/**
+ * Marks a string that carries bytes which are not valid UTF-8, one char per
+ * byte (latin1): what a txn line's "\xff" escapes unquote to. A command line
+ * argument cannot start with it (it holds a NUL).
+ */
+export const BINARY_MARK = '\u0000\u0001bin:';
+
+/**
+ * Keys and values on the command line are taken byte for byte as UTF-8 text,
+ * like Go strings; a BINARY_MARK string gives back its bytes.
+ */
 export function keyBytes(s: string): Buffer {
+  if (s.startsWith(BINARY_MARK)) return Buffer.from(s.slice(BINARY_MARK.length), 'latin1');
   return Buffer.from(s, 'utf8');
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { argify, parseCompare, readSection, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
 import { EtcdctlError } from '../src/errors.js';
+import { parseRequestOp } from '../commands/txn.js';
 
 function fails(fn: () => unknown, message: string, code: number) {
   assert.throws(fn, (err: unknown) => {
@@ -53,6 +54,30 @@ test('goUnquote follows strconv.Unquote', () => {
   assert.deepEqual(goStringBytes(goUnquote('"\\xff"')), Buffer.from([0xff]));
   assert.throws(() => goUnquote('"\\q"'));
   assert.throws(() => goUnquote('"abc'));
+});
+
+test('goUnquote: text and escapes mixed in runs, as long as a value may be', () => {
+  // Runs of text between escapes, escapes next to each other, escapes first and last.
+  assert.deepEqual(goStringBytes(goUnquote('"\\x00ab\\n\\t\\"cé\\377\\xff"')), Buffer.from([0, 0x61, 0x62, 10, 9, 0x22, 0x63, 0xc3, 0xa9, 0xff, 0xff]));
+  assert.equal(goUnquote('"\\u00e9x\\U0001F600"'), 'éx😀');
+  assert.equal(goUnquote('""'), '');
+  assert.throws(() => goUnquote('"a\\\'b"'));
+  assert.throws(() => goUnquote('"a\nb"'));
+  // A value of 1.4 MiB (about etcd's largest request) with escapes spread through it.
+  const unit = 'text é 😀 \\x00\\xff\\\\\\"\\u2028 more text ';
+  const unitBytes = Buffer.concat([Buffer.from('text é 😀 '), Buffer.from([0, 0xff, 0x5c, 0x22]), Buffer.from('\u2028 more text ')]);
+  const n = Math.ceil((1.4 * 1024 * 1024) / unitBytes.length);
+  assert.deepEqual(goStringBytes(goUnquote(`"${unit.repeat(n)}"`)), Buffer.concat(Array(n).fill(unitBytes)));
+});
+
+test('request lines: keys and values that are not UTF-8 are sent as their bytes', async () => {
+  const put = (await parseRequestOp('put "k\\xfe" "a\\xff\\x00é"')) as { request_put: { key: Buffer; value: Buffer } };
+  assert.deepEqual(put.request_put.key, Buffer.from([0x6b, 0xfe]));
+  assert.deepEqual(put.request_put.value, Buffer.from([0x61, 0xff, 0, 0xc3, 0xa9]));
+  const get = (await parseRequestOp('get "\\xff" --prefix')) as { request_range: { key: Buffer; range_end: Buffer } };
+  assert.deepEqual(get.request_range.key, Buffer.from([0xff]));
+  const del = (await parseRequestOp('del "\\x80"')) as { request_delete_range: { key: Buffer } };
+  assert.deepEqual(del.request_delete_range.key, Buffer.from([0x80]));
 });
 
 test('sections end at a blank line; a missing newline is EOF (exit 3)', async () => {

@@ -14,6 +14,7 @@ import { EtcdctlError, ExitCode } from '../errors.js';
 import { goQuote } from '../output/goquote.js';
 import { FlagValueError } from '../config/flags.js';
 import { parseDecInt64, parseHexInt64 } from '../ids.js';
+import { BINARY_MARK, keyBytes } from '../keys.js';
 
 export const CompareResult = { EQUAL: 0, GREATER: 1, LESS: 2, NOT_EQUAL: 3 } as const;
 export const CompareTarget = { VERSION: 0, CREATE: 1, MOD: 2, VALUE: 3, LEASE: 4 } as const;
@@ -98,58 +99,70 @@ class Scanner {
 export function goUnquote(literal: string): string {
   if (literal.length < 2 || literal[0] !== '"' || literal[literal.length - 1] !== '"') throw new ScanError('invalid syntax');
   const body = literal.slice(1, -1);
-  const bytes: number[] = [];
-  const pushText = (t: string) => bytes.push(...Buffer.from(t, 'utf8'));
+  // Text between escapes is taken a run at a time, and the bytes of escapes
+  // a group at a time: a value of a megabyte is not handled char by char.
+  const parts: Buffer[] = [];
+  let escaped: number[] = [];
+  let run = 0;
+  const endRun = (end: number) => {
+    if (end > run) parts.push(Buffer.from(body.slice(run, end), 'utf8'));
+  };
+  const endEscapes = () => {
+    if (escaped.length) parts.push(Buffer.from(escaped));
+    escaped = [];
+  };
+  const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34 };
   for (let i = 0; i < body.length; ) {
     const c = body[i];
     if (c === '"' || c === '\n') throw new ScanError('invalid syntax');
     if (c !== '\\') {
-      const cp = body.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      pushText(ch);
-      i += ch.length;
+      if (escaped.length) {
+        endEscapes();
+        run = i;
+      }
+      i++;
       continue;
     }
+    endRun(i);
     const e = body[i + 1];
-    const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34, "'": 39 };
-    if (e !== undefined && e in simple && e !== "'") {
-      bytes.push(simple[e]);
-      i += 2;
-      continue;
-    }
     const hexOf = (n: number) => {
       const h = body.slice(i + 2, i + 2 + n);
       if (h.length !== n || !/^[0-9a-fA-F]+$/.test(h)) throw new ScanError('invalid syntax');
       return parseInt(h, 16);
     };
-    if (e === 'x') {
-      bytes.push(hexOf(2));
+    if (e !== undefined && Object.hasOwn(simple, e)) {
+      escaped.push(simple[e]);
+      i += 2;
+    } else if (e === 'x') {
+      escaped.push(hexOf(2));
       i += 4;
     } else if (e === 'u' || e === 'U') {
       const n = e === 'u' ? 4 : 8;
       const cp = hexOf(n);
       if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new ScanError('invalid syntax');
-      pushText(String.fromCodePoint(cp));
+      escaped.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));
       i += 2 + n;
     } else if (e !== undefined && e >= '0' && e <= '7') {
       const o = body.slice(i + 1, i + 4);
       if (!/^[0-7]{3}$/.test(o) || parseInt(o, 8) > 255) throw new ScanError('invalid syntax');
-      bytes.push(parseInt(o, 8));
+      escaped.push(parseInt(o, 8));
       i += 4;
     } else {
       throw new ScanError('invalid syntax');
     }
+    run = i;
   }
-  // Go strings are bytes; \x escapes may produce invalid UTF-8. Keep them as latin1-free bytes via Buffer.
-  return Buffer.from(bytes).toString('latin1') === Buffer.from(bytes).toString('utf8') ? Buffer.from(bytes).toString('utf8') : bytesToGoString(Buffer.from(bytes));
+  if (escaped.length) endEscapes();
+  else endRun(body.length);
+  // Go strings are bytes; \x escapes may produce invalid UTF-8 (see bytesToGoString).
+  return bytesToGoString(Buffer.concat(parts));
 }
 
 /**
  * Go strings can hold any bytes. Where an unquoted string is not valid UTF-8,
  * it is carried as a "binary string": each byte one char (latin1), marked so
- * that keyFromGoString turns it back into the same bytes.
+ * that keyBytes (src/keys.ts) turns it back into the same bytes.
  */
-const BINARY_MARK = '\u0000\u0001bin:';
 function bytesToGoString(b: Buffer): string {
   if (Buffer.from(b.toString('utf8'), 'utf8').equals(b)) return b.toString('utf8');
   return BINARY_MARK + b.toString('latin1');
@@ -157,8 +170,7 @@ function bytesToGoString(b: Buffer): string {
 
 /** The bytes of a string produced by goUnquote. */
 export function goStringBytes(s: string): Buffer {
-  if (s.startsWith(BINARY_MARK)) return Buffer.from(s.slice(BINARY_MARK.length), 'latin1');
-  return Buffer.from(s, 'utf8');
+  return keyBytes(s);
 }
 
 // ---- compares ----------------------------------------------------------------
