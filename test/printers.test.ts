@@ -139,6 +139,27 @@ test('Go %q and --hex renderings', () => {
   assert.equal(hexEscape(Buffer.from('foo')), '\\x66\\x6f\\x6f');
 });
 
+test('Go %q: every kind of rune, and values of megabytes', () => {
+  // C1 controls, a soft hyphen (a format char) and a private-use rune are escaped; U+FFFD is printable.
+  assert.equal(goQuote(Buffer.from('\u0085\u00ad\ue000\ufffd\x7f ')), '"\\u0085\\u00ad\\ue000\ufffd\\x7f "');
+  // Surrogates encoded in UTF-8, overlong forms and cut sequences are bytes, each as \xNN.
+  assert.equal(goQuote(Buffer.from([0xed, 0xa0, 0x80, 0xc0, 0x80, 0xe2, 0x82])), '"\\xed\\xa0\\x80\\xc0\\x80\\xe2\\x82"');
+  assert.equal(goQuote(Buffer.from([0x61, 0xf0, 0x9f, 0x98])), '"a\\xf0\\x9f\\x98"');
+  // The longest renderings: four output bytes per input byte.
+  assert.equal(goQuote(Buffer.alloc(1024 * 1024, 0xff)), `"${'\\xff'.repeat(1024 * 1024)}"`);
+  assert.equal(goQuote(Buffer.alloc(1024 * 1024, 0)), `"${'\\x00'.repeat(1024 * 1024)}"`);
+  // A long value is the quoting of its parts, joined.
+  const parts = ['plain ascii ', 'é😀\u2028', '\t"\\', '\u{E0001}'].map((p) => Buffer.from(p));
+  parts.push(Buffer.from([0x80, 0xfe]));
+  const body = (b: Buffer) => goQuote(b).slice(1, -1);
+  const big = Buffer.concat(Array(50_000).fill(Buffer.concat(parts)));
+  assert.equal(goQuote(big), `"${parts.map(body).join('').repeat(50_000)}"`);
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  assert.equal(hexEscape(all), Array.from({ length: 256 }, (_, i) => `\\x${i.toString(16).padStart(2, '0')}`).join(''));
+  assert.equal(hexEscape(Buffer.alloc(0)), '');
+  assert.equal(hexEscape(Buffer.concat(Array(4096).fill(all))), hexEscape(all).repeat(4096));
+});
+
 test('tabwriter pads columns with tabs as Go does', () => {
   assert.equal(tabwrite('      --consistency="l"\tLinearizable\n      --print-value-only[=false]\tOnly\n'),
     '      --consistency="l"\t\t\tLinearizable\n      --print-value-only[=false]\tOnly\n');
