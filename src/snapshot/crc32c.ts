@@ -71,7 +71,13 @@ export function makeCrc32c(): (data: Uint8Array, prev?: number, start?: number, 
   };
 }
 
-export const crc32c = makeCrc32c();
+let built: ReturnType<typeof makeCrc32c> | undefined;
+
+/** CRC-32C; its tables are built on first use, not at every start of the CLI. */
+export function crc32c(data: Uint8Array, prev = 0, start = 0, end = data.length): number {
+  built ??= makeCrc32c();
+  return built(data, prev, start, end);
+}
 
 const POLY = 0x82f63b78;
 
@@ -85,9 +91,8 @@ function mulModP(a: number, b: number): number {
   return p >>> 0;
 }
 
-/** X2[k] = x^(2^k) modulo the polynomial. */
-const X2: number[] = [0x40000000];
-for (let k = 1; k < 64; k++) X2.push(mulModP(X2[k - 1], X2[k - 1]));
+/** X2[k] = x^(2^k) modulo the polynomial (filled on first use). */
+const X2: number[] = [];
 
 /**
  * The CRC of A‖B from crc1 = CRC(A), crc2 = CRC(B) and B's length: CRC(A)
@@ -95,6 +100,10 @@ for (let k = 1; k < 64; k++) X2.push(mulModP(X2[k - 1], X2[k - 1]));
  * CRC(B). The pre- and post-inversions of the two CRCs cancel out.
  */
 export function crc32cCombine(crc1: number, crc2: number, len2: number): number {
+  if (X2.length === 0) {
+    X2.push(0x40000000);
+    for (let k = 1; k < 64; k++) X2.push(mulModP(X2[k - 1], X2[k - 1]));
+  }
   let shift = 0x80000000; // x^0
   let n = len2;
   for (let k = 3; n > 0; k++, n = Math.floor(n / 2)) {
