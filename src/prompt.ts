@@ -172,22 +172,13 @@ export async function askPassword(prompt: string, io: IO): Promise<string> {
     throw new Error('read /dev/stdin: is a directory');
   }
   const tty = stdin.isTTY === true;
-  let interrupted = false;
-  if (tty && stdin === process.stdin && setEcho(false)) {
-    try {
-      return await readHidden(stdin);
-    } catch (err) {
-      interrupted = err instanceof PromptInterrupted;
-      throw err;
-    } finally {
-      // Interrupted, etcdctl's prompt exits at once, without ending the line.
-      if (!interrupted) io.stdout.write('\n');
-    }
-  }
-  const raw = tty && typeof stdin.setRawMode === 'function';
+  // With stty, only echo is turned off (as etcdctl does); without it, raw mode.
+  const hidden = tty && stdin === process.stdin && setEcho(false);
+  const raw = !hidden && tty && typeof stdin.setRawMode === 'function';
   if (raw) stdin.setRawMode(true);
+  let interrupted = false;
   try {
-    return await consume(stdin, raw ? typedLine : pipedLine);
+    return await (hidden ? readHidden(stdin) : consume(stdin, raw ? typedLine : pipedLine));
   } catch (err) {
     interrupted = err instanceof PromptInterrupted;
     throw err;

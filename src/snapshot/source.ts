@@ -29,6 +29,20 @@ export class BufferSource implements ByteSource {
   }
 }
 
+/**
+ * Reads `length` bytes of the file at `position` into `target` at `offset`,
+ * retrying short reads; fewer only when the file ends first. Returns the count.
+ */
+export function readFullyAt(fd: number, target: Uint8Array, offset: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const got = fs.readSync(fd, target, offset + done, length - done, position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
+}
+
 const BLOCK = 256 * 1024;
 const MAX_BLOCKS = 16;
 
@@ -53,12 +67,7 @@ export class FileSource implements ByteSource {
   private readAt(pos: number, length: number): Buffer {
     const n = Math.max(0, Math.min(length, this.size - pos));
     const out = Buffer.allocUnsafe(n);
-    let done = 0;
-    while (done < n) {
-      const got = fs.readSync(this.fd, out, done, n - done, pos + done);
-      if (got === 0) break;
-      done += got;
-    }
+    const done = readFullyAt(this.fd, out, 0, n, pos);
     return done === n ? out : out.subarray(0, done);
   }
 

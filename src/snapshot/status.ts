@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
 import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
-import { FileSource, type ByteSource } from './source.js';
+import { FileSource, readFullyAt, type ByteSource } from './source.js';
 
 export interface DbStatus {
   /** CRC-32C of the contents (uint32). */
@@ -129,7 +129,7 @@ export function statFile(path: string): void {
  * and hashed on two threads; others are walked through FileSource's bounded
  * cache and hashed on this one.
  */
-export const PARALLEL_MIN = 32 * 1024 * 1024;
+const PARALLEL_MIN = 32 * 1024 * 1024;
 const IN_MEMORY_MAX = 2 * 1024 * 1024 * 1024;
 
 /** The status of the db file at `path`. */
@@ -180,9 +180,9 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
     const crcs: number[] = new Array(all.length);
     for (let i = all.length - 1; i >= 0; i--) {
       // 0 → 1: this batch is ours; the worker skips it.
-      if (Atomics.compareExchange(claims, i, 0, 1) === 0) crcs[i] = hashPieces(buf, all[i]).crc;
+      if (Atomics.compareExchange(claims, i, 0, 1) === 0) crcs[i] = hashPieces(buf, all[i]);
     }
-    await worker.results(crcs, (i) => hashPieces(buf, all[i]).crc);
+    await worker.results(crcs, (i) => hashPieces(buf, all[i]));
     let hash = 0;
     for (let i = 0; i < all.length; i++) hash = crc32cCombine(hash, crcs[i], batches.lengths[i]);
     return { hash, ...rest };
@@ -193,14 +193,11 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
 
 const BATCH = 8 * 1024 * 1024;
 
-function hashPieces(buf: Buffer, pieces: number[]): { crc: number; bytes: number } {
+/** The CRC of a batch: its (offset, length) pieces of `buf`, in order. (WORKER_SOURCE does the same.) */
+function hashPieces(buf: Buffer, pieces: number[]): number {
   let crc = 0;
-  let bytes = 0;
-  for (let i = 0; i < pieces.length; i += 2) {
-    crc = crc32c(buf, crc, pieces[i], pieces[i] + pieces[i + 1]);
-    bytes += pieces[i + 1];
-  }
-  return { crc, bytes };
+  for (let i = 0; i < pieces.length; i += 2) crc = crc32c(buf, crc, pieces[i], pieces[i] + pieces[i + 1]);
+  return crc;
 }
 
 const LOAD_BLOCK = 256 * 1024;
@@ -229,12 +226,8 @@ class LoadOnDemand implements ByteSource {
       while (upTo < last && !this.loaded[upTo + 1]) upTo++;
       const from = b * LOAD_BLOCK;
       const to = Math.min((upTo + 1) * LOAD_BLOCK, this.size);
-      let done = from;
-      while (done < to) {
-        const got = fs.readSync(this.fd, this.image, done, to - done, done);
-        if (got === 0) break; // the file shrank: what is missing reads as zeros, and the walk finds it damaged
-        done += got;
-      }
+      // Should the file have shrunk, what is missing reads as zeros and the walk finds it damaged.
+      readFullyAt(this.fd, this.image, from, to - from, from);
       this.loaded.fill(1, b, upTo + 1);
       b = upTo;
     }
