@@ -6,6 +6,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet, type RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { prefixEnd } from '../src/keys.js';
@@ -203,17 +204,15 @@ async function runPerf(ctx: Context): Promise<void> {
   const nextKey = keyMaker(prefix, 256);
   const bar = progressBar(text, cfg.duration, terminalWidth(ctx));
   let stopped = false;
-  let interrupted = false;
-  let wakeTicker = () => {};
+  const interrupt = new AbortController();
   // Ctrl-C (SIGINT only: etcdctl 3.5 leaves SIGTERM to kill it) ends the load
   // early; the keys written so far are removed and the report printed for the
   // writes done. etcdctl never finishes its progress bar then: the report
   // follows the last drawing on the same line.
   const onInterrupt = () => {
     stopped = true;
-    interrupted = true;
     bar.abandon();
-    wakeTicker();
+    interrupt.abort();
   };
   process.once('SIGINT', onInterrupt);
 
@@ -235,17 +234,11 @@ async function runPerf(ctx: Context): Promise<void> {
   const ticker = (async () => {
     for (let i = 0; i < cfg.duration && !stopped; i++) {
       // A second's sleep that Ctrl-C cuts short.
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1000);
-        wakeTicker = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      if (interrupted) break;
+      await delay(1000, undefined, { signal: interrupt.signal }).catch(() => {});
+      if (interrupt.signal.aborted) break;
       bar.add(1);
     }
-    if (!interrupted) bar.finish();
+    if (!interrupt.signal.aborted) bar.finish();
   })();
   const workers = runWorkers(clients, queue, () => {});
   await producer;
