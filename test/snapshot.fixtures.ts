@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { createHash, type Hash } from 'node:crypto';
 import { EtcdClient } from '../src/client/client.js';
 import { parseEndpoint } from '../src/client/endpoints.js';
+import { frame as grpcFrame } from '../src/client/grpc.js';
+import { sleep } from './harness/process.js';
 import { decode, encode } from '../src/proto/codec.js';
 
 /** A client of our own on `url`, for setting up data fast (no process per request). */
@@ -92,13 +94,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-function grpcFrame(msg: Uint8Array): Buffer {
-  const out = Buffer.alloc(5 + msg.length);
-  out.writeUInt32BE(msg.length, 1);
-  Buffer.from(msg.buffer, msg.byteOffset, msg.length).copy(out, 5);
-  return out;
-}
-
 /** Headers of a response (with :status) or trailers (without) as they can be sent on. */
 function relayable(h: http2.IncomingHttpHeaders, keepStatus: boolean): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = {};
@@ -108,10 +103,6 @@ function relayable(h: http2.IncomingHttpHeaders, keepStatus: boolean): http2.Out
     out[k] = v;
   }
   return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** A plaintext HTTP/2 proxy on 127.0.0.1 in front of the etcd client URL `target` (http://). */
