@@ -227,6 +227,7 @@ export const putCommand: CommandDef = {
     { name: 'ignore-lease', type: 'bool', default: false, usage: 'updates the key using its current lease' },
   ],
   run: runPut,
+  rawArgsFrom: 0,
 };
 
 export const getCommand: CommandDef = {
@@ -250,6 +251,7 @@ export const getCommand: CommandDef = {
     { name: 'max-create-rev', type: 'int64', default: 0n, usage: 'Maximum create revision' },
   ],
   run: runGet,
+  rawArgsFrom: 0,
 };
 
 export const delCommand: CommandDef = {
@@ -263,6 +265,7 @@ export const delCommand: CommandDef = {
     { name: 'range', type: 'bool', default: false, usage: 'delete range of keys' },
   ],
   run: runDel,
+  rawArgsFrom: 0,
 };
 
 export const compactionCommand: CommandDef = {

@@ -145,6 +145,7 @@ export const roleCommand: CommandDef = {
         { name: 'from-key', type: 'bool', default: false, usage: 'grant a permission of keys that are greater than or equal to the given key using byte compare' },
       ],
       run: runGrantPermission,
+      rawArgsFrom: 2,
     },
     {
       name: 'revoke-permission',
@@ -155,6 +156,7 @@ export const roleCommand: CommandDef = {
         { name: 'from-key', type: 'bool', default: false, usage: 'revoke a permission of keys that are greater than or equal to the given key using byte compare' },
       ],
       run: runRevokePermission,
+      rawArgsFrom: 1,
     },
   ],
 };

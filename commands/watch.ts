@@ -230,4 +230,5 @@ export const watchCommand: CommandDef = {
     { name: 'progress-notify', type: 'bool', default: false, usage: 'get periodic watch progress notification from server' },
   ],
   run: runWatch,
+  rawArgsFrom: 0,
 };

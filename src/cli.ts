@@ -1,12 +1,13 @@
 /** Entry point: runs one etcdctl-ts invocation in this process. */
 import { run, loadPrinters } from './cli/main.js';
+import { recoverRawArgs } from './cli/rawargs.js';
 import { rootCommand } from '../commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
   await loadPrinters();
   return run({
     root: rootCommand(),
-    argv,
+    argv: recoverRawArgs(argv),
     env: process.env,
     io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
   });

@@ -4,7 +4,8 @@ import { parseDuration, formatDuration } from '../src/config/duration.js';
 import { parseFlagValue, parseGoInt, parseGoBool, defaultText, type FlagSpec } from '../src/config/flags.js';
 import { resolveGlobals, GLOBAL_FLAGS } from '../src/config/globals.js';
 import { parseHexInt64, hex16 } from '../src/ids.js';
-import { prefixEnd, applyRangeFlags } from '../src/keys.js';
+import { prefixEnd, applyRangeFlags, keyBytes } from '../src/keys.js';
+import { recoverRawArgs, argText } from '../src/cli/rawargs.js';
 
 test('Go durations parse to nanoseconds with Go error messages', () => {
   assert.equal(parseDuration('2s'), 2e9);
@@ -88,4 +89,32 @@ test('--prefix and --from-key ranges, and the empty key meaning everything', () 
   assert.deepEqual(applyRangeFlags(k, Buffer.alloc(0), false, true), { key: k, rangeEnd: Buffer.from([0]) });
   assert.deepEqual(applyRangeFlags(Buffer.alloc(0), Buffer.alloc(0), false, true), { key: Buffer.from([0]), rangeEnd: Buffer.from([0]) });
   assert.deepEqual(applyRangeFlags(k, Buffer.from('/z'), false, false), { key: k, rangeEnd: Buffer.from('/z') });
+});
+
+test('arguments that are not UTF-8 get their raw bytes back from the command line', () => {
+  const raw = (...parts: (string | number[])[]) => () =>
+    Buffer.concat(parts.map((p) => Buffer.concat([typeof p === 'string' ? Buffer.from(p) : Buffer.from(p), Buffer.from([0])])));
+  const cmdline = raw('/usr/bin/node', '/x/bin/etcdctl-ts.js', 'put', [0x6b, 0xff, 0xfe], [0x76, 0x80], '--endpoints', [0x68, 0xff], 'ok\uFFFD');
+  const argv = ['put', 'k\uFFFD\uFFFD', 'v\uFFFD', '--endpoints', 'h\uFFFD', 'ok\uFFFD'];
+  const got = recoverRawArgs(argv, cmdline);
+  assert.equal(got[0], 'put');
+  assert.deepEqual(keyBytes(got[1]), Buffer.from([0x6b, 0xff, 0xfe]));
+  assert.deepEqual(keyBytes(got[2]), Buffer.from([0x76, 0x80]));
+  // Raw bytes go to keys and values; anywhere else the argument reads as Node decoded it.
+  assert.equal(argText(got[1]), 'k\uFFFD\uFFFD');
+  assert.equal(got[3], '--endpoints');
+  assert.deepEqual(keyBytes(got[4]), Buffer.from([0x68, 0xff]));
+  // A real U+FFFD typed as UTF-8 lost nothing and stays as it is.
+  assert.equal(got[5], 'ok\uFFFD');
+  // Of --flag=value, the value gets its bytes; entries that do not decode to the argument are not used.
+  const [flag] = recoverRawArgs(['--prefix=\uFFFD'], raw('node', 'bin', [0x2d, 0x2d, 0x70, 0x72, 0x65, 0x66, 0x69, 0x78, 0x3d, 0xff]));
+  assert.ok(flag.startsWith('--prefix='));
+  assert.deepEqual(keyBytes(flag.slice('--prefix='.length)), Buffer.from([0xff]));
+  assert.deepEqual(recoverRawArgs(['--\uFFFD=\uFFFD'], raw('node', 'bin', [0x2d, 0x2d, 0xfe, 0x3d, 0xff])), ['--\uFFFD=\uFFFD']);
+  assert.deepEqual(recoverRawArgs(['a\uFFFD'], raw('node', 'bin', [0x62, 0xff])), ['a\uFFFD']);
+  // Without a readable command line, or with nothing lost, argv is kept (and not read).
+  assert.deepEqual(recoverRawArgs(['a\uFFFD'], () => undefined), ['a\uFFFD']);
+  let read = false;
+  assert.deepEqual(recoverRawArgs(['get', 'foo'], () => { read = true; return undefined; }), ['get', 'foo']);
+  assert.equal(read, false);
 });

@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { OUR_BIN, REAL_ETCDCTL, runBytes, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
 import { subcommandHelpAs35 } from './harness/help35.js';
 
 const T = { timeout: 60000 };
@@ -72,12 +72,12 @@ interface DiffOptions extends RunOptions {
  * Runs the real etcdctl against twin A and ours against twin B with the same arguments (the
  * endpoint flag first) and asserts equal stdout bytes, equal zap-stripped stderr, equal exit.
  */
-async function both(t: TestContext, args: string[], opts: DiffOptions = {}): Promise<{ real: RunResult; ours: RunResult }> {
+async function both(t: TestContext, args: (string | Buffer)[], opts: DiffOptions = {}): Promise<{ real: RunResult; ours: RunResult }> {
   const { mutates, ...runOpts } = opts;
-  const [real34, ours] = await Promise.all([
-    runReal([ep(realSrv), ...args], runOpts),
-    runOurs([ep(oursSrv), ...args], runOpts),
-  ]);
+  const strings = args.every((a) => typeof a === 'string');
+  const [real34, ours] = await Promise.all(strings
+    ? [runReal([ep(realSrv), ...args], runOpts), runOurs([ep(oursSrv), ...args], runOpts)]
+    : [runBytes(REAL_ETCDCTL, [ep(realSrv), ...args], runOpts), runBytes(process.execPath, [OUR_BIN, ep(oursSrv), ...args], runOpts)]);
   const real = realAs35(real34);
   const view = (r: RunResult) => ({
     stdout: r.stdout.toString('utf8'),
@@ -121,7 +121,7 @@ async function dump(h: EtcdHandle, prefix: string): Promise<string> {
   return r.stdout.toString('utf8');
 }
 
-async function assertSameState(t: TestContext, prefix: string, after: string[]): Promise<void> {
+async function assertSameState(t: TestContext, prefix: string, after: (string | Buffer)[]): Promise<void> {
   const [a, b] = await Promise.all([dump(realSrv, prefix), dump(oursSrv, prefix)]);
   if (a !== b) t.diagnostic(`keys under ${JSON.stringify(prefix)} after ${JSON.stringify(after)}:\n real: ${a}\n ours: ${b}`);
   assert.equal(b, a, `after ${JSON.stringify(after)} the keys under ${JSON.stringify(prefix)} (or the revision) differ between the server ours wrote to and the one the real etcdctl wrote to`);
@@ -384,6 +384,27 @@ describe('put', () => {
       await both(t, ['put', `p/${f}/hex`, 'y', '--prev-kv', '--hex', '-w', f], { mutates: `p/${f}/` });
     });
   }
+
+  test('keys and values typed as bytes that are not UTF-8 (put, get, range, --prefix, del)', T, async (t) => {
+    const b = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const key = b('p/raw/', [0xff, 0xfe, 0x20]);
+    await both(t, ['put', key, b('v', [0x80, 0xc3, 0x28])], { mutates: 'p/raw/' });
+    await both(t, ['put', b('p/raw/', [0xff, 0x01]), 'w', '--prev-kv', '-w', 'json'], { mutates: 'p/raw/' });
+    await both(t, ['put', b('p/raw/\u00e9', [0xe9]), b([0xfe])], { mutates: 'p/raw/' });
+    for (const f of FORMATS) await both(t, ['get', key, '-w', f]);
+    await both(t, ['get', key, '--hex']);
+    await both(t, ['get', b('p/raw/', [0xff]), b('p/raw/', [0xff, 0xff]), '-w', 'json']);
+    await both(t, ['get', '--prefix', b('p/raw/', [0xff])]);
+    await both(t, ['get', '--prefix', 'p/raw/', '--keys-only']);
+    await both(t, ['del', '--prev-kv', key], { mutates: 'p/raw/' });
+    await both(t, ['del', '--prefix', b('p/raw/', [0xff]), '-w', 'json'], { mutates: 'p/raw/' });
+    // Flag values and words quoted in errors as Go quotes them (%q; time's own quoting for durations).
+    await both(t, ['get', b('p/raw/', [0xff]), '--limit', b([0xff])]);
+    await both(t, ['get', 'k', b('--limit=\u00e9\u0001\u007f\u00a0', [0xff])]);
+    await both(t, [b('--dial-timeout=\u00e9\u0001"x\\', [0xff]), 'get', 'k']);
+    await both(t, ['get', b('--prefix=', [0xfe]), 'k']);
+    await both(t, [b('g', [0xff], 'et'), 'k']);
+  });
 
   test('put errors on the server: unknown lease, --ignore-value / --ignore-lease on a missing key', T, async (t) => {
     await both(t, ['put', 'p/err/k', 'v', '--lease=123456789abc'], { mutates: 'p/err/' }); // lease not found, exit 1

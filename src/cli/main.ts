@@ -9,6 +9,8 @@ import { FlagValueError, parseFlagValue, parseGoBool, flagDisplayName, type Flag
 import { GLOBAL_FLAGS, resolveGlobals, camel, envName, type GlobalOptions } from '../config/globals.js';
 import { renderHelp, sortedSubcommands } from './help.js';
 import type { CommandDef, Context, IO } from './types.js';
+import { argText } from './rawargs.js';
+import { goQuoteArg } from '../output/goquote.js';
 import type { EtcdClient } from '../client/client.js';
 import type { PrintOptions, Printer } from '../output/printer.js';
 
@@ -123,7 +125,7 @@ function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOB
     try {
       return parseGoBool(value) ? `--${spec.name}` : `--no-${spec.name}`;
     } catch (err) {
-      throw new UsageError(`invalid argument ${JSON.stringify(value)} for "${flagDisplayName(spec)}" flag: ${(err as Error).message}`, def);
+      throw new UsageError(`invalid argument ${goQuoteArg(value)} for "${flagDisplayName(spec)}" flag: ${(err as Error).message}`, def);
     }
   };
   const out: string[] = [...path];
@@ -171,9 +173,11 @@ function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOB
   return { argv: out, def };
 }
 
-/** Cobra's suggestions: Levenshtein distance ≤ 2 or a prefix match. */
+/** Cobra's suggestions: Levenshtein distance ≤ 2 (over UTF-8 bytes, as Go's strings) or a prefix match. */
 function suggestions(def: CommandDef, typed: string): string[] {
-  const lev = (a: string, b: string): number => {
+  const lev = (x: string, y: string): number => {
+    const a = Buffer.from(x, 'utf8');
+    const b = Buffer.from(y, 'utf8');
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++)
@@ -347,7 +351,8 @@ export async function run(inv: Invocation): Promise<number> {
   const { def, cmd } = invoked;
 
   const dashIndex = invoked.args.indexOf(DASH_SENTINEL);
-  const args = invoked.args.filter((a) => a !== DASH_SENTINEL);
+  const rawFrom = def.rawArgsFrom ?? Infinity;
+  const args = invoked.args.filter((a) => a !== DASH_SENTINEL).map((a, i) => (i >= rawFrom && (dashIndex < 0 || i < dashIndex) ? a : argText(a)));
   const local = readFlags(cmd, flagsOf(def));
   // Flags a parent shares with its subcommands (endpoint's --cluster) are
   // inherited, and etcdctl reads inherited flags from ETCDCTL_* too.
@@ -500,9 +505,10 @@ function usageFailure(io: IO, def: CommandDef, message: string): number {
   return ExitCode.Error;
 }
 
-function unknownCommand(io: IO, root: CommandDef, typed: string): number {
+function unknownCommand(io: IO, root: CommandDef, word: string): number {
+  const typed = argText(word);
   const sugg = suggestions(root, typed);
-  let msg = `unknown command ${JSON.stringify(typed)} for "etcdctl"`;
+  let msg = `unknown command ${goQuoteArg(word)} for "etcdctl"`;
   if (sugg.length) msg += `\n\nDid you mean this?\n${sugg.map((s) => `\t${s}\n`).join('')}`;
   io.stderr.write(`Error: ${msg}\nRun 'etcdctl --help' for usage.\nError: ${msg}\n`);
   return ExitCode.Error;

@@ -59,6 +59,12 @@ export interface CommandDef {
   persistentFlags?: FlagSpec[];
   subcommands?: CommandDef[];
   run?: (ctx: Context) => Promise<void> | void;
+  /**
+   * Positional arguments from this index on (before any `--`) are keys or
+   * values: one that is not UTF-8 reaches the command as its raw bytes in a
+   * BINARY_MARK string (src/cli/rawargs.ts), for keyBytes. Others get text.
+   */
+  rawArgsFrom?: number;
   /** Set when the tree is assembled. */
   parent?: CommandDef;
 }

@@ -111,6 +111,20 @@ export function runCommand(file: string, args: string[], opts: RunOptions = {}):
   });
 }
 
+/** Bash's $'...' quoting of an argument, byte by byte. */
+function bashQuote(arg: string | Buffer): string {
+  const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : arg;
+  return `$'${[...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`;
+}
+
+/**
+ * Runs `file args` through bash, so that arguments can be bytes that are not
+ * UTF-8 (Node's spawn takes only strings), as a shell user types $'\xff'.
+ */
+export function runBytes(file: string, args: (string | Buffer)[], opts: RunOptions = {}): Promise<RunResult> {
+  return runCommand('/bin/bash', ['-c', `exec ${[file, ...args].map(bashQuote).join(' ')}`], opts);
+}
+
 /** Runs the real etcdctl (/usr/bin/etcdctl) with a clean ETCDCTL_* environment. */
 export function runReal(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return runCommand(REAL_ETCDCTL, args, opts);
