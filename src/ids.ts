@@ -3,6 +3,7 @@
  * error messages match. IDs stay bigint: member and lease IDs exceed 2^53.
  */
 import { FlagValueError, parseGoInt } from './config/flags.js';
+import { goQuoteArg } from './output/goquote.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -10,19 +11,19 @@ const INT64_MAX = (1n << 63n) - 1n;
 /** strconv.ParseInt(s, 16, 64): hex without a 0x prefix, optional sign. */
 export function parseHexInt64(s: string): bigint {
   const m = /^([+-]?)([0-9a-fA-F]+)$/.exec(s);
-  if (!m) throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
+  if (!m) throw new FlagValueError(`strconv.ParseInt: parsing ${goQuoteArg(s)}: invalid syntax`);
   let v = BigInt('0x' + m[2]);
   if (m[1] === '-') v = -v;
-  if (v < INT64_MIN || v > INT64_MAX) throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`);
+  if (v < INT64_MIN || v > INT64_MAX) throw new FlagValueError(`strconv.ParseInt: parsing ${goQuoteArg(s)}: value out of range`);
   return v;
 }
 
 /** strconv.ParseInt(s, 10, 64). */
 export function parseDecInt64(s: string): bigint {
   const m = /^[+-]?[0-9]+$/.exec(s);
-  if (!m) throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
+  if (!m) throw new FlagValueError(`strconv.ParseInt: parsing ${goQuoteArg(s)}: invalid syntax`);
   const v = BigInt(s);
-  if (v < INT64_MIN || v > INT64_MAX) throw new FlagValueError(`strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`);
+  if (v < INT64_MIN || v > INT64_MAX) throw new FlagValueError(`strconv.ParseInt: parsing ${goQuoteArg(s)}: value out of range`);
   return v;
 }
 
@@ -35,9 +36,9 @@ export function hex16(id: bigint): string {
 
 /** strconv.ParseUint(s, 16, 64): hex without a prefix or sign. */
 export function parseHexUint64(s: string): bigint {
-  if (!/^[0-9a-fA-F]+$/.test(s)) throw new FlagValueError(`strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`);
+  if (!/^[0-9a-fA-F]+$/.test(s)) throw new FlagValueError(`strconv.ParseUint: parsing ${goQuoteArg(s)}: invalid syntax`);
   const v = BigInt('0x' + s);
-  if (v > (1n << 64n) - 1n) throw new FlagValueError(`strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  if (v > (1n << 64n) - 1n) throw new FlagValueError(`strconv.ParseUint: parsing ${goQuoteArg(s)}: value out of range`);
   return v;
 }
 

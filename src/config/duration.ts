@@ -4,6 +4,7 @@
  * latencies with time.Duration.String() ("1.536662ms", "752.793µs").
  * Values are nanoseconds held in a JS number (exact up to about 104 days).
  */
+import { keyBytes } from '../keys.js';
 
 const UNITS: Record<string, number> = {
   ns: 1,
@@ -18,7 +19,18 @@ const UNITS: Record<string, number> = {
 
 export class DurationError extends Error {}
 
-const quote = (s: string) => JSON.stringify(s);
+/**
+ * Go's time package quoting in its errors: bytes outside printable ASCII as
+ * \xNN (of the raw bytes of an argument that has them, src/cli/rawargs.ts).
+ */
+function quote(s: string): string {
+  let out = '"';
+  for (const b of keyBytes(s)) {
+    if (b < 0x20 || b >= 0x80) out += `\\x${b.toString(16).padStart(2, '0')}`;
+    else out += (b === 0x22 || b === 0x5c ? '\\' : '') + String.fromCharCode(b);
+  }
+  return `${out}"`;
+}
 
 /** Parses a Go duration string into nanoseconds; throws DurationError with Go's message. */
 export function parseDuration(input: string): number {

@@ -5,6 +5,8 @@
  * The same declarations drive commander, the help text and ETCDCTL_* lookups.
  */
 import { DurationError, formatDuration, parseDuration } from './duration.js';
+import { goQuoteArg } from '../output/goquote.js';
+import { argText } from '../cli/rawargs.js';
 
 export type FlagType = 'bool' | 'string' | 'int' | 'int64' | 'uint64' | 'duration' | 'stringSlice';
 
@@ -29,8 +31,8 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Go's strconv.ParseInt/ParseUint with base 0 (0x, 0o, 0b and _ separators). */
 export function parseGoInt(text: string, kind: 'int' | 'int64' | 'uint64', fn = kind === 'uint64' ? 'ParseUint' : 'ParseInt'): bigint {
-  const syntax = () => new FlagValueError(`strconv.${fn}: parsing ${JSON.stringify(text)}: invalid syntax`);
-  const range = () => new FlagValueError(`strconv.${fn}: parsing ${JSON.stringify(text)}: value out of range`);
+  const syntax = () => new FlagValueError(`strconv.${fn}: parsing ${goQuoteArg(text)}: invalid syntax`);
+  const range = () => new FlagValueError(`strconv.${fn}: parsing ${goQuoteArg(text)}: value out of range`);
   let s = text;
   let negative = false;
   if (s.startsWith('+') || s.startsWith('-')) {
@@ -68,7 +70,7 @@ export function parseGoInt(text: string, kind: 'int' | 'int64' | 'uint64', fn = 
 export function parseGoBool(text: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;
-  throw new FlagValueError(`strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
+  throw new FlagValueError(`strconv.ParseBool: parsing ${goQuoteArg(text)}: invalid syntax`);
 }
 
 /** How pflag names a flag in its error messages. */
@@ -83,7 +85,7 @@ export function parseFlagValue(spec: FlagSpec, text: string, previous?: FlagValu
       case 'bool':
         return parseGoBool(text);
       case 'string':
-        return text;
+        return argText(text);
       case 'int':
         return Number(parseGoInt(text, 'int'));
       case 'int64':
@@ -92,13 +94,13 @@ export function parseFlagValue(spec: FlagSpec, text: string, previous?: FlagValu
       case 'duration':
         return parseDuration(text);
       case 'stringSlice': {
-        const items = text === '' ? [] : splitCsv(text);
+        const items = text === '' ? [] : splitCsv(argText(text));
         return Array.isArray(previous) ? [...previous, ...items] : items;
       }
     }
   } catch (err) {
     if (err instanceof FlagValueError || err instanceof DurationError) {
-      throw new FlagValueError(`invalid argument ${JSON.stringify(text)} for "${flagDisplayName(spec)}" flag: ${err.message}`);
+      throw new FlagValueError(`invalid argument ${goQuoteArg(text)} for "${flagDisplayName(spec)}" flag: ${err.message}`);
     }
     throw err;
   }

@@ -2,6 +2,7 @@
  * Go's %q (strconv.Quote) applied to raw bytes, as etcdctl's fields output
  * prints keys and values: printable Unicode kept, invalid UTF-8 as \xNN.
  */
+import { keyBytes } from '../keys.js';
 
 // Built on first use: a Unicode property class costs about a millisecond to
 // compile, which every start-up would pay otherwise.
@@ -117,6 +118,11 @@ export function goQuote(input: Uint8Array | string): string {
   }
   out[o++] = 0x22;
   return out.toString('utf8', 0, o);
+}
+
+/** Go's %q of a command-line argument, of its raw bytes when it has them (src/cli/rawargs.ts). */
+export function goQuoteArg(arg: string): string {
+  return goQuote(keyBytes(arg));
 }
 
 /** etcdctl's --hex rendering: every byte as \xNN, lowercase. */

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import dns from 'node:dns';
 import net from 'node:net';
+import { goQuote } from '../output/goquote.js';
 
 /** A bad --initial-cluster / --initial-advertise-peer-urls / --name: etcd's message. */
 export class ClusterConfigError extends Error {}
@@ -166,7 +167,7 @@ export function clusterId(ids: bigint[]): bigint {
 
 /** Go's %q of a []string: ["a" "b"]. */
 function quoteList(l: string[]): string {
-  return `[${l.map((s) => JSON.stringify(s)).join(' ')}]`;
+  return `[${l.map((s) => goQuote(s)).join(' ')}]`;
 }
 
 /** Resolves host:port of a URL as etcd does before comparing (localhost and unix sockets are left alone). */
