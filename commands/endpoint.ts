@@ -13,10 +13,26 @@ export function failureText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * etcdctl's status, hashkv and defrag create their shared client before
+ * anything else: with --user a failed login ends them there (exit 2), instead
+ * of failing every endpoint.
+ */
+export async function loginFirst(ctx: Context): Promise<void> {
+  await (await ctx.client()).login();
+}
+
 /** --endpoints as given, or with --cluster every member's client URLs (in member order). */
 export async function targetEndpoints(ctx: Context): Promise<string[]> {
   if (ctx.flags.cluster !== true) return ctx.globals.endpoints;
   const client = await ctx.client();
+  try {
+    // The client for the member list logs in as it is made; that failure is not the list's.
+    await client.login();
+  } catch (err) {
+    if (err instanceof EtcdctlError) throw new EtcdctlError(err.message, ExitCode.Error, err.hints);
+    throw err;
+  }
   try {
     const reply = await client.call('Cluster.MemberList', {});
     return reply.msg.members.flatMap((m: { clientURLs: string[] }) => m.clientURLs);
@@ -64,6 +80,7 @@ async function runHealth(ctx: Context): Promise<void> {
 async function runStatus(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const text = ctx.text();
+  await loginFirst(ctx);
   const eps = await targetEndpoints(ctx);
   const list: EndpointStatus[] = [];
   let failed = false;
@@ -83,6 +100,7 @@ async function runStatus(ctx: Context): Promise<void> {
 async function runHashKV(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const text = ctx.text();
+  await loginFirst(ctx);
   const eps = await targetEndpoints(ctx);
   const list: EndpointHashKV[] = [];
   let lastError: unknown;

@@ -5,7 +5,7 @@ import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
 import { toEtcdctlError } from '../src/client/errors.js';
 import { encode } from '../src/proto/codec.js';
-import { failureText, targetEndpoints } from './endpoint.js';
+import { failureText, loginFirst, targetEndpoints } from './endpoint.js';
 import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.js';
 import type { Reply } from '../src/client/client.js';
 
@@ -48,6 +48,7 @@ async function runDefrag(ctx: Context): Promise<void> {
     throw new EtcdctlError('defragmenting a data directory (--data-dir) is not supported yet; defragment a running member instead (omit --data-dir)', ExitCode.Error);
   }
   const text = ctx.text();
+  await loginFirst(ctx);
   let failures = 0;
   for (const ep of await targetEndpoints(ctx)) {
     try {

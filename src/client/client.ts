@@ -14,7 +14,8 @@ import { EtcdctlError, ExitCode } from '../errors.js';
 import { GLOBAL_FLAGS, camel, envName, type GlobalOptions } from '../config/globals.js';
 import type { FlagValue } from '../config/flags.js';
 import { formatDuration } from '../config/duration.js';
-import { parseEndpoint, type Endpoint, EndpointError } from './endpoints.js';
+import { parseEndpoint, type Endpoint } from './endpoints.js';
+import { caBundleProblem, keyPairProblem } from './tlsfiles.js';
 import { Connection, ConnectError, GrpcError, GrpcStream, Status, type ConnectOptions, type TlsSettings } from './grpc.js';
 import { diagnose } from './diagnose.js';
 import { askPassword } from '../prompt.js';
@@ -51,6 +52,8 @@ function readFileOrFail(path: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    // Go's os.ReadFile opens a directory and fails reading it.
+    if (e.code === 'EISDIR') throw new EtcdctlError(`read ${path}: is a directory`, ExitCode.BadArgs);
     const reason = e.code === 'ENOENT' ? 'no such file or directory' : e.code === 'EACCES' ? 'permission denied' : e.message;
     throw new EtcdctlError(`open ${path}: ${reason}`, ExitCode.BadArgs);
   }
@@ -73,14 +76,11 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordProm
     // As etcdctl does: with --insecure-discovery=false the domain is the TLS server name.
     if (!g.insecureDiscovery) serverName = g.discoverySrv;
   }
-  let endpoints: Endpoint[];
-  try {
-    endpoints = endpointList.filter((e) => e !== '').map(parseEndpoint);
-  } catch (err) {
-    if (err instanceof EndpointError) throw new EtcdctlError(err.message, ExitCode.BadArgs);
-    throw err;
-  }
-  if (endpoints.length === 0) throw new EtcdctlError('no endpoints given: set --endpoints', ExitCode.BadArgs);
+  // Empty items of a list that has others are dropped; a list of only empty
+  // items is dialled, and fails, as etcd's client does.
+  const named = endpointList.filter((e) => e !== '');
+  const endpoints = (named.length > 0 ? named : endpointList).map(parseEndpoint);
+  if (endpoints.length === 0) throw new EtcdctlError('etcdclient: no available endpoints', ExitCode.BadConnection, ['--endpoints is empty: give the client URL of at least one member (e.g. --endpoints=127.0.0.1:2379).']);
   if ((g.cert === '') !== (g.key === '')) {
     throw new EtcdctlError(`KeyFile and CertFile must both be present[key: ${g.key}, cert: ${g.cert}]`, ExitCode.BadArgs);
   }
@@ -91,9 +91,14 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordProm
   let tls: TlsSettings | null = null;
   if (configured) {
     tls = { insecureSkipVerify: g.insecureSkipTlsVerify, serverName };
-    if (g.cacert) tls.ca = readFileOrFail(g.cacert);
+    // In the Go client's order: the certificate and key, then the CA bundle.
     if (g.cert) tls.cert = readFileOrFail(g.cert);
     if (g.key) tls.key = readFileOrFail(g.key);
+    const pairProblem = tls.cert && tls.key ? keyPairProblem(tls.cert, tls.key) : undefined;
+    if (pairProblem) throw new EtcdctlError(pairProblem, ExitCode.BadArgs);
+    if (g.cacert) tls.ca = readFileOrFail(g.cacert);
+    const caProblem = tls.ca ? caBundleProblem(tls.ca) : undefined;
+    if (caProblem) throw new EtcdctlError(caProblem, ExitCode.BadArgs);
   }
   let user: ClientConfig['user'];
   if (g.user !== '') {
@@ -102,12 +107,16 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordProm
       const idx = g.user.indexOf(':');
       user = idx < 0 ? { name: g.user, password: await askPassword(passwordPrompt, io) } : { name: g.user.slice(0, idx), password: g.user.slice(idx + 1) };
     }
+    // As etcd's Go client: no name or no password means no authentication at all
+    // (the server then answers as to anyone without a token).
+    if (user.name === '' || user.password === '') user = undefined;
   }
   return {
     endpoints,
     connect: {
       tls,
-      dialTimeoutMs: g.dialTimeout / 1e6,
+      // A --dial-timeout of 0 or less means none (Go's); the command's timeout still bounds the wait.
+      dialTimeoutMs: (g.dialTimeout > 0 ? g.dialTimeout : Math.max(g.commandTimeout, 0)) / 1e6,
       keepaliveTimeMs: g.keepaliveTime / 1e6,
       keepaliveTimeoutMs: g.keepaliveTimeout / 1e6,
     },
@@ -120,12 +129,7 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordProm
 
 /** One endpoint given as text (an --endpoints item or a member's client URL). */
 export function parseEndpointArg(text: string): Endpoint {
-  try {
-    return parseEndpoint(text.trim());
-  } catch (err) {
-    if (err instanceof EndpointError) throw new EtcdctlError(err.message, ExitCode.BadArgs);
-    throw err;
-  }
+  return parseEndpoint(text.trim());
 }
 
 /**
@@ -173,6 +177,8 @@ export class EtcdClient {
   private token: string | undefined;
   /** Index of the endpoint to try first on the next connect. */
   private next = 0;
+  /** Whether a connection was ever made: etcd's Go client logs in while it is created. */
+  private connected = false;
 
   constructor(readonly config: ClientConfig) {}
 
@@ -208,6 +214,7 @@ export class EtcdClient {
         this.config.log?.(`connected to ${eps[idx].raw}`);
         this.next = idx;
         this.conn = conn;
+        this.connected = true;
         conn.onClose(() => {
           // Start with the following endpoint next time: this one just failed.
           if (this.conn === conn) this.next = (idx + 1) % eps.length;
@@ -222,7 +229,9 @@ export class EtcdClient {
     }
     const hint = await diagnose(failures[0], { ...this.config.connect, tls: endpointTls(failures[0].endpoint, this.config.connect.tls, this.config.insecureSkipVerify) });
     const prefix = failures.length > 1 ? `none of the ${failures.length} endpoints answered; ` : '';
-    throw new EtcdctlError('context deadline exceeded', ExitCode.Error, [`${prefix}${hint}`]);
+    // With a user, etcdctl cannot even create its client (it logs in first): exit 2.
+    const code = this.config.user && !this.connected ? ExitCode.BadConnection : ExitCode.Error;
+    throw new EtcdctlError('context deadline exceeded', code, [`${prefix}${hint}`]);
   }
 
   private async authenticate(conn: Connection): Promise<void> {
@@ -244,11 +253,22 @@ export class EtcdClient {
     }
   }
 
+  /**
+   * Logs in now when there is a user, as etcd's Go client does while it is
+   * created (before any call); throws as the login fails. Without a user it
+   * does nothing: that client connects on its first call.
+   */
+  async login(): Promise<void> {
+    if (this.config.user) await this.connect();
+  }
+
   /** A unary call, e.g. call('KV.Range', {key: 'foo'}). */
   async call<T = any>(name: string, request: object, opts: CallOptions = {}): Promise<Reply<T>> {
     const m = lookupMethod(name);
     const body = encode(m.requestType, request);
     const timeoutNs = opts.timeoutNs ?? this.config.commandTimeoutNs;
+    // A --command-timeout of 0 or less: Go's context.WithTimeout is over before the call.
+    if (opts.timeoutNs === undefined && timeoutNs <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded');
     const deadline = timeoutNs > 0 ? Date.now() + timeoutNs / 1e6 : 0;
     let attempts = 0;
     let reauthenticated = false;

@@ -12,7 +12,8 @@ export const GRPC_CODE_NAMES = [
 export function errorText(err: GrpcError): string {
   if (err.code === Status.DEADLINE_EXCEEDED) return 'context deadline exceeded';
   if (err.code === Status.CANCELLED) return 'context canceled';
-  if (err.details.startsWith('etcdserver: ') || err.details.startsWith('mvcc: ') || err.details.startsWith('auth: ')) {
+  // The Go client turns only etcd's own "etcdserver: ..." errors into bare messages (rpctypes.Error).
+  if (err.details.startsWith('etcdserver: ')) {
     return err.details;
   }
   return `rpc error: code = ${GRPC_CODE_NAMES[err.code] ?? `Code(${err.code})`} desc = ${err.details}`;
