@@ -10,6 +10,10 @@
 // with --command-timeout=1s beside it to confirm its first line and exit code.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { startCluster, startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { getFreePort } from './harness/ports.js';
@@ -183,6 +187,46 @@ describe('TLS', () => {
     await cmp(t, [`--endpoints=${url}`, `--cacert=${ca}`, '--cert=/nonexistent', `--key=${key}`, 'get', 'k'], { parallel: true });
   });
 
+  test('certificate and key files etcdctl refuses before dialling: its words, exit 128', T, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etcdctl-ts-tlsfiles-'));
+    try {
+      const file = (name: string, text: string) => {
+        fs.writeFileSync(path.join(dir, name), text);
+        return path.join(dir, name);
+      };
+      const junk = file('junk.txt', 'not PEM at all\n');
+      const empty = file('empty.txt', '');
+      const rsaKey = path.join(dir, 'rsa.key');
+      execFileSync('openssl', ['genrsa', '-out', rsaKey, '2048'], { stdio: 'ignore' });
+      const both = file('both.pem', fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8'));
+      const cases: [string, string[]][] = [
+        ['tls: private key does not match public key', [`--cert=${cert}`, `--key=${tlsSrv.certs!.serverKey}`]],
+        ['tls: private key type does not match public key type', [`--cert=${cert}`, `--key=${rsaKey}`]],
+        ['tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched', [`--cert=${key}`, `--key=${key}`]],
+        ['tls: failed to find any PEM data in certificate input', [`--cert=${junk}`, `--key=${key}`]],
+        ['tls: failed to find any PEM data in certificate input', [`--cert=${empty}`, `--key=${key}`]],
+        ['tls: failed to find any PEM data in key input', [`--cert=${cert}`, `--key=${junk}`]],
+        ['tls: found a certificate rather than a key in the PEM for the private key', [`--cert=${cert}`, `--key=${cert}`]],
+        ['x509: malformed tbs certificate', [`--cacert=${key}`]],
+        [`read ${dir}: is a directory`, [`--cacert=${dir}`]],
+        [`read ${dir}: is a directory`, [`--cert=${dir}`, `--key=${key}`]],
+        // The pair is checked before the CA file is read.
+        ['tls: failed to find any PEM data in key input', [`--cacert=/nonexistent`, `--cert=${cert}`, `--key=${junk}`]],
+      ];
+      for (const [message, flags] of cases) {
+        const { ours } = await cmp(t, [`--endpoints=${url}`, ...flags, 'get', 'k'], { parallel: true });
+        assert.equal(ours.stderr.toString('utf8'), `Error: ${message}\n`);
+        assert.equal(ours.code, 128);
+      }
+      // A file with both in it serves as either; a CA file without PEM blocks trusts nothing.
+      const ok = await runOurs([`--endpoints=${url}`, `--cacert=${ca}`, `--cert=${both}`, `--key=${both}`, 'get', 'k']);
+      assert.equal(ok.code, 0, show(ok));
+      await connectionFailure(t, [`--endpoints=${url}`, `--cacert=${junk}`, 'get', 'k'], /not signed by a CA we trust/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('empty --cert= / --key= / --cacert=: exit 128', T, async (t) => {
     const { ours } = await cmp(t, [`--endpoints=${url}`, '--cert=', 'get', 'k'], { parallel: true });
     assert.equal(ours.stderr.toString('utf8'), 'Error: empty string is passed to --cert option\n');
@@ -193,6 +237,51 @@ describe('TLS', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('endpoints and timeouts that etcdctl takes but cannot use', () => {
+  let srv: EtcdHandle;
+  before(async () => {
+    srv = await startEtcd();
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  test('--endpoints= (none at all): "etcdclient: no available endpoints", exit 2', T, async () => {
+    const args = ['--endpoints=', 'get', 'k'];
+    const [real, ours] = await Promise.all([runReal(args), runOurs(args)]);
+    assert.equal(stripZapLines(real.stderr), 'Error: etcdclient: no available endpoints\n', 'test premise');
+    const lines = ours.stderr.toString('utf8').split('\n');
+    assert.equal(lines[0], 'Error: etcdclient: no available endpoints');
+    assert.match(lines[1], /--endpoints is empty/);
+    assert.equal(ours.code, real.code);
+    assert.equal(ours.code, 2);
+  });
+
+  test('endpoints that name nothing to dial fail as a connection does, with the reason', T, async (t) => {
+    await connectionFailure(t, ['--endpoints=,', 'get', 'k'], /endpoint is empty/);
+    await connectionFailure(t, ['--endpoints=foo://127.0.0.1:2379', 'get', 'k'], /scheme "foo"/);
+    await connectionFailure(t, ['--endpoints=http://', 'get', 'k'], /has no host/);
+    await connectionFailure(t, ['--endpoints=127.0.0.1:99999', 'get', 'k'], /invalid port/);
+    // unix:name is a socket in the current directory, as in etcd's client.
+    await connectionFailure(t, ['--endpoints=unix:no-such-socket:0', 'get', 'k'], /^no-such-socket:0 refused the connection/);
+    // Beside a usable endpoint, an unusable one is passed over.
+    const r = await runOurs([`--endpoints=foo://x,${srv.endpoints[0]}`, 'get', 'k']);
+    assert.equal(r.code, 0, show(r));
+  });
+
+  test('--command-timeout of 0 or less: the deadline is over before the call (etcdctl); --dial-timeout of 0 or less: none', T, async (t) => {
+    const ep = `--endpoints=${srv.endpoints[0]}`;
+    await cmp(t, [ep, 'put', 'k', 'v'], { parallel: true });
+    for (const d of ['0s', '-1s']) {
+      const { ours } = await cmp(t, [ep, `--command-timeout=${d}`, 'get', 'k'], { parallel: true });
+      assert.equal(ours.stderr.toString('utf8'), 'Error: context deadline exceeded\n');
+      assert.equal(ours.code, 1);
+      const ok = await cmp(t, [ep, `--dial-timeout=${d}`, 'get', 'k'], { parallel: true });
+      assert.equal(ok.ours.stdout.toString('utf8'), 'k\nv\n');
+    }
+  });
+});
 
 describe('authentication', () => {
   let srv: EtcdHandle;

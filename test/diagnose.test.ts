@@ -6,6 +6,11 @@ import assert from 'node:assert/strict';
 import { diagnose } from '../src/client/diagnose.js';
 import { ConnectError, type ConnectOptions } from '../src/client/grpc.js';
 import { parseEndpoint } from '../src/client/endpoints.js';
+import { caBundleProblem, keyPairProblem } from '../src/client/tlsfiles.js';
+import { makeCerts } from './harness/certs.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const plain: ConnectOptions = { tls: null, dialTimeoutMs: 1000, keepaliveTimeMs: 2000, keepaliveTimeoutMs: 6000 };
 const secure: ConnectOptions = { ...plain, tls: { insecureSkipVerify: false } };
@@ -31,4 +36,29 @@ test('timeouts name --dial-timeout', async () => {
     await diagnose(err, { ...plain, dialTimeoutMs: 1500 }),
     '127.0.0.1:2379 did not answer within --dial-timeout=1.5s: check the address and any firewall, or raise --dial-timeout.',
   );
+});
+
+test('certificate, key and CA files are judged as Go judges them (no server)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'etcdctl-ts-pki-'));
+  try {
+    const c = makeCerts(dir);
+    const read = (p: string) => readFileSync(p);
+    const pem = (type: string) => Buffer.from(`-----BEGIN ${type}-----\nAAAA\n-----END ${type}-----\n`);
+    assert.equal(keyPairProblem(read(c.clientCert), read(c.clientKey)), undefined);
+    assert.equal(keyPairProblem(Buffer.concat([read(c.clientCert), read(c.clientKey)]), read(c.clientKey)), undefined);
+    assert.equal(keyPairProblem(read(c.clientCert), read(c.serverKey)), 'tls: private key does not match public key');
+    assert.equal(keyPairProblem(read(c.clientKey), read(c.clientKey)), 'tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched');
+    assert.equal(keyPairProblem(Buffer.from('x'), read(c.clientKey)), 'tls: failed to find any PEM data in certificate input');
+    assert.equal(keyPairProblem(pem('PUBLIC KEY'), read(c.clientKey)), 'tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [PUBLIC KEY]');
+    assert.equal(keyPairProblem(read(c.clientCert), Buffer.alloc(0)), 'tls: failed to find any PEM data in key input');
+    assert.equal(keyPairProblem(read(c.clientCert), read(c.ca)), 'tls: found a certificate rather than a key in the PEM for the private key');
+    assert.equal(keyPairProblem(read(c.clientCert), Buffer.concat([pem('X'), pem('Y')])), 'tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [X Y]');
+    assert.equal(keyPairProblem(read(c.clientCert), pem('EC PRIVATE KEY')), 'tls: failed to parse private key');
+    assert.equal(keyPairProblem(pem('CERTIFICATE'), read(c.clientKey)), 'x509: malformed certificate');
+    assert.equal(caBundleProblem(Buffer.concat([read(c.ca), read(c.otherCa)])), undefined);
+    assert.equal(caBundleProblem(Buffer.from('no PEM here')), undefined);
+    assert.equal(caBundleProblem(Buffer.concat([read(c.ca), read(c.caKey)])), 'x509: malformed tbs certificate');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -79,6 +79,10 @@ export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise
   const where = ep.socketPath ?? authority(ep);
   const code = err.cause?.code ?? '';
   const message = err.cause?.message ?? '';
+  if (code === 'EDIAL') return `${message}.`;
+  if (code === 'EUNUSABLE') {
+    return `${message}: --endpoints takes host:port, http://host:port, https://host:port or unix://path, separated by commas.`;
+  }
   if (err.kind === 'timeout') {
     return `${where} did not answer within --dial-timeout=${formatDuration(opts.dialTimeoutMs * 1e6)}: check the address and any firewall, or raise --dial-timeout.`;
   }

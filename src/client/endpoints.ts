@@ -1,6 +1,6 @@
 /**
  * Endpoints as etcdctl accepts them: `host:port`, `http://host:port`,
- * `https://host:port`, `unix://path` and `unixs://path`.
+ * `https://host:port`, `unix:path`, `unix://path` and `unixs://path`.
  */
 export interface Endpoint {
   /** Exactly as the user wrote it; printed back by endpoint commands. */
@@ -13,19 +13,28 @@ export interface Endpoint {
   port: number;
   /** Set for unix sockets. */
   socketPath?: string;
+  /**
+   * Why nothing can be dialled at this endpoint. etcd's client takes any text
+   * and fails to connect to it (`context deadline exceeded`); so do we, at
+   * once, and the reason goes on the line after.
+   */
+  unusable?: string;
 }
-
-export class EndpointError extends Error {}
 
 export function parseEndpoint(raw: string): Endpoint {
   const text = raw.trim();
+  const unusable = (why: string): Endpoint => ({ raw, secureScheme: false, plainScheme: false, host: text, port: 0, unusable: why });
+  // unix:path is a path in the current directory; unix://path too, unix:///path an absolute one.
+  const unix = /^(unixs?):(?:\/\/)?/.exec(text);
+  if (unix) {
+    const socketPath = text.slice(unix[0].length);
+    return { raw, secureScheme: unix[1] === 'unixs', plainScheme: unix[1] === 'unix', host: 'localhost', port: 0, socketPath };
+  }
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   const rest = scheme ? text.slice(scheme.length + 3) : text;
-  if (scheme === 'unix' || scheme === 'unixs') {
-    return { raw, secureScheme: scheme === 'unixs', plainScheme: scheme === 'unix', host: 'localhost', port: 0, socketPath: rest };
-  }
+  if (text === '') return unusable('an endpoint is empty');
   if (scheme !== undefined && scheme !== 'http' && scheme !== 'https') {
-    throw new EndpointError(`unsupported endpoint scheme "${scheme}" in ${JSON.stringify(raw)}`);
+    return unusable(`the endpoint ${JSON.stringify(raw)} has the scheme "${scheme}"`);
   }
   const hostPort = rest.replace(/\/.*$/, '');
   let host: string;
@@ -39,13 +48,13 @@ export function parseEndpoint(raw: string): Endpoint {
     host = idx >= 0 ? hostPort.slice(0, idx) : hostPort;
     portText = idx >= 0 ? hostPort.slice(idx + 1) : undefined;
   }
-  if (host === '') throw new EndpointError(`missing host in endpoint ${JSON.stringify(raw)}`);
+  if (host === '') return unusable(`the endpoint ${JSON.stringify(raw)} has no host`);
   let port: number;
   if (portText === undefined || portText === '') {
     port = scheme === 'https' ? 443 : scheme === 'http' ? 80 : 2379;
   } else {
     port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65535) throw new EndpointError(`invalid port in endpoint ${JSON.stringify(raw)}`);
+    if (!/^\d+$/.test(portText) || port > 65535) return unusable(`the endpoint ${JSON.stringify(raw)} has an invalid port`);
   }
   return { raw, secureScheme: scheme === 'https', plainScheme: scheme === 'http', host, port };
 }

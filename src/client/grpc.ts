@@ -216,8 +216,19 @@ export class Connection {
       } else if (opts.tls) {
         Object.assign(connectOpts, tlsOptions(opts.tls, endpoint.host));
       }
-      const session = http2Connect(target, connectOpts);
-      const timer = setTimeout(() => fail(new ConnectError(endpoint, 'timeout', undefined)), opts.dialTimeoutMs);
+      if (endpoint.unusable !== undefined) {
+        reject(new ConnectError(endpoint, 'failed', Object.assign(new Error(endpoint.unusable), { code: 'EUNUSABLE' })));
+        return;
+      }
+      let session: ClientHttp2Session;
+      try {
+        session = http2Connect(target, connectOpts);
+      } catch (err) {
+        // Node refuses some settings before dialling (a host that makes no URL, a key it cannot use).
+        reject(new ConnectError(endpoint, 'failed', Object.assign(new Error(`cannot dial ${JSON.stringify(endpoint.raw)}: ${(err as Error).message}`), { code: 'EDIAL' })));
+        return;
+      }
+      const timer = opts.dialTimeoutMs > 0 ? setTimeout(() => fail(new ConnectError(endpoint, 'timeout', undefined)), opts.dialTimeoutMs) : undefined;
       const fail = (err: ConnectError) => {
         if (settled) return;
         settled = true;
