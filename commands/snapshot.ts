@@ -168,6 +168,7 @@ export const restoreCommand: CommandDef = {
     },
   ],
   run: runRestore,
+  offline: true,
 };
 
 export const snapshotCommand: CommandDef = {
@@ -185,6 +186,7 @@ export const snapshotCommand: CommandDef = {
 The items in the lists are hash, revision, total keys, total size.
 `,
       run: runStatus,
+      offline: true,
     },
   ],
 };

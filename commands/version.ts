@@ -7,4 +7,5 @@ export const versionCommand: CommandDef = {
   use: 'version',
   short: 'Prints the version of etcdctl',
   run: (ctx) => ctx.text().version(ETCDCTL_VERSION, API_VERSION),
+  offline: true,
 };

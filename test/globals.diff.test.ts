@@ -266,6 +266,15 @@ describe('commands', () => {
     assert.equal(ours.code, 1);
   });
 
+  test('words after -- name no command: the root help, exit 0 (cobra)', T, async (t) => {
+    const { ours } = await cmp(t, ['--', 'get', 'foo']);
+    assert.match(ours.stdout.toString('utf8'), /^NAME:\n\tetcdctl - /);
+    assert.equal(ours.code, 0);
+    await cmp(t, ['--', 'bogus']);
+    await cmp(t, ['--']);
+    await cmp(t, ['bogus', '--', 'x']);
+  });
+
   test('typo with suggestion: etcdctl gett / gett foo', T, async (t) => {
     const { ours } = await cmp(t, ['gett']);
     assert.equal(ours.stderr.toString('utf8'),
@@ -391,6 +400,24 @@ describe('environment', () => {
     assert.equal(j.level, 'warn');
     assert.equal(j.msg, 'unrecognized environment variable');
     assert.equal(j['environment-variable'], 'ETCDCTL_FOO=bar');
+  });
+
+  test('which ETCDCTL_* variables are warned of, in what order and when: as etcdctl', T, async () => {
+    // 3.4.23 writes capnslog lines, 3.5 (and ours) zap JSON: the variables named are compared.
+    const warnedReal = (r: RunResult) => [...r.stderr.toString('utf8').matchAll(/ W \| pkg\/flags: unrecognized environment variable (.*)$/gm)].map((m) => m[1]);
+    const warnedOurs = (r: RunResult) => r.stderr.toString('utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => {
+      assert.match(l, /^\{"level":"warn","ts":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d{4})","caller":"flags\/flag\.go:93","msg":"unrecognized environment variable","environment-variable":"[^"]*"\}$/);
+      return (JSON.parse(l) as Record<string, string>)['environment-variable'];
+    });
+    const env = { ETCDCTL_ZZZ: '1', ETCDCTL_FOO: 'bar', ETCDCTL_CACERT: '', ETCDCTL_WATCH_KEY: 'x', ETCDCTL_DIAL_TIMEOUT: '3s' };
+    for (const args of [[E(), 'get', 'foo'], [E(), 'get', 'foo', '-w', 'xx'], [E(), 'get'], [E(), 'version'], [E(), 'endpoint', 'health']]) {
+      const [real, ours] = await Promise.all([runReal(args, { env }), runOurs(args, { env })]);
+      assert.deepEqual(warnedOurs(ours), warnedReal(real), `${args.slice(1).join(' ')}: warned of`);
+      assert.equal(ours.code, real.code);
+    }
+    const [real, ours] = await Promise.all([runReal([E(), 'get', 'foo'], { env }), runOurs([E(), 'get', 'foo'], { env })]);
+    assert.deepEqual(warnedOurs(ours), ['ETCDCTL_ZZZ=1', 'ETCDCTL_FOO=bar', 'ETCDCTL_CACERT=', 'ETCDCTL_WATCH_KEY=x'], 'test premise: what etcdctl names');
+    assert.equal(ours.stdout.toString(), real.stdout.toString());
   });
 
   test('ETCDCTL_API=3 and empty ETCDCTL_API select v3', T, async (t) => {

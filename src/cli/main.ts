@@ -374,24 +374,34 @@ export async function run(inv: Invocation): Promise<number> {
 
   if (helpWanted || !def.run) {
     // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
-    if (def === root && args.length > 0 && !helpWanted) return unknownCommand(io, root, args[0]);
+    // (Words after `--` name no command: cobra shows the root's help for them.)
+    if (def === root && args.length > 0 && dashIndex !== 0 && !helpWanted) return unknownCommand(io, root, args[0]);
     io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
     return ExitCode.Success;
   }
 
   const globals = resolveGlobals(globalCli, env);
-  // An inherited flag's variable (ETCDCTL_CLUSTER for endpoint ...) is not unknown here.
+  // An inherited flag's variable (ETCDCTL_CLUSTER for endpoint ...) that is set
+  // is not unknown here; nor, for watch, the variables that give its key.
   const inheritedEnv = new Set(pathOf(def).flatMap((d) => d.persistentFlags ?? []).map((s) => envName(s.name)));
-  globals.unknownEnv = globals.unknownEnv.filter((v) => !inheritedEnv.has(v.slice(0, v.indexOf('='))));
+  if (def.name === 'watch' && def.parent === root) inheritedEnv.add('ETCDCTL_WATCH_KEY').add('ETCDCTL_WATCH_RANGE_END');
+  globals.unknownEnv = globals.unknownEnv.filter((v) => {
+    const eq = v.indexOf('=');
+    return !(inheritedEnv.has(v.slice(0, eq)) && (eq < v.length - 1 || v.startsWith('ETCDCTL_WATCH_')));
+  });
+  // etcdctl warns of them as it sets up its client and output format.
+  let warned = def.offline === true;
+  const warnOnce = () => {
+    if (!warned) warnUnknownEnv(io, globals);
+    warned = true;
+  };
   let client: EtcdClient | undefined;
   const extraClients: EtcdClient[] = [];
   // Resolved once (it may ask for a password), shared by every client of this run.
   let config: Promise<import('../client/client.js').ClientConfig> | undefined;
   const clientConfig = () => {
-    config ??= import('../client/client.js').then((mod) => {
-      warnUnknownEnv(io, globals);
-      return mod.resolveClientConfig(globals, io);
-    });
+    warnOnce();
+    config ??= import('../client/client.js').then((mod) => mod.resolveClientConfig(globals, io));
     return config;
   };
   const ctx: Context = {
@@ -428,7 +438,10 @@ export async function run(inv: Invocation): Promise<number> {
       extraClients.push(one);
       return one;
     },
-    printer: (opts?: Partial<PrintOptions>): Printer => makePrinter(globals, io, opts),
+    printer: (opts?: Partial<PrintOptions>): Printer => {
+      warnOnce();
+      return makePrinter(globals, io, opts);
+    },
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
     help: (path: string[]) => {
       let cur: CommandDef | undefined = root;
@@ -482,8 +495,19 @@ function interruption(): Promise<void> {
 
 function warnUnknownEnv(io: IO, g: GlobalOptions): void {
   for (const v of g.unknownEnv) {
-    io.stderr.write(`${JSON.stringify({ level: 'warn', ts: new Date().toISOString(), msg: 'unrecognized environment variable', 'environment-variable': v })}\n`);
+    const line = { level: 'warn', ts: zapTime(), caller: 'flags/flag.go:93', msg: 'unrecognized environment variable', 'environment-variable': v };
+    io.stderr.write(`${JSON.stringify(line)}\n`);
   }
+}
+
+/** The time as etcd's zap logger writes it: 2006-01-02T15:04:05.000000Z0700, local time. */
+function zapTime(): string {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const d = new Date(Math.floor(us / 1000));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const zone = off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${two(Math.floor(Math.abs(off) / 60))}${two(Math.abs(off) % 60)}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(us % 1000000).padStart(6, '0')}${zone}`;
 }
 
 /** Prints an error that ends the command and returns its exit code. */

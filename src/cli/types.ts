@@ -65,6 +65,8 @@ export interface CommandDef {
    * BINARY_MARK string (src/cli/rawargs.ts), for keyBytes. Others get text.
    */
   rawArgsFrom?: number;
+  /** Works on files only, never a client (snapshot status/restore): no ETCDCTL_* warnings, as etcdctl. */
+  offline?: boolean;
   /** Set when the tree is assembled. */
   parent?: CommandDef;
 }

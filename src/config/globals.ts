@@ -68,8 +68,8 @@ export function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Variables that are not flags but are understood elsewhere, so never "unknown". */
-const KNOWN_NON_FLAG_ENV = new Set(['ETCDCTL_API', 'ETCDCTL_WATCH_KEY', 'ETCDCTL_WATCH_RANGE_END']);
+/** etcdctl takes ETCDCTL_API out of the environment before it looks at the rest. */
+const KNOWN_NON_FLAG_ENV = new Set(['ETCDCTL_API']);
 
 /**
  * Combines the values parsed from the command line (`cli`, keyed by flag name,
@@ -102,10 +102,12 @@ export function resolveGlobals(
     }
     values[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
   }
+  // As etcd's pkg/flags: in the environment's order, every ETCDCTL_ variable
+  // that set nothing, including a flag's that is empty. (A flag's variable
+  // that the flag itself overrides is passed over: etcdctl stops there.)
   const flagEnvNames = new Set(specs.map((s) => envName(s.name)));
   const unknownEnv = Object.keys(env)
-    .filter((k) => k.startsWith('ETCDCTL_') && !flagEnvNames.has(k) && !KNOWN_NON_FLAG_ENV.has(k))
-    .sort()
+    .filter((k) => k.startsWith('ETCDCTL_') && !KNOWN_NON_FLAG_ENV.has(k) && !(flagEnvNames.has(k) && env[k] !== ''))
     .map((k) => `${k}=${env[k]}`);
   return { ...(values as unknown as GlobalOptions), given, fromEnv, unknownEnv };
 }
