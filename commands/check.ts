@@ -117,30 +117,43 @@ async function runWorkers(
   return results;
 }
 
-/** The progress bar of a run: redrawn every 200 ms when its value moved. */
+/**
+ * The progress bar of a run, redrawn like etcdctl's: once at the start, then
+ * 200 ms after each drawing whether or not the count moved. A drawing that
+ * finds the count moved records that moment as the time of the last change,
+ * from which the time left is estimated (and counts down between steps).
+ */
 function progressBar(text: TextPrinter, total: number, width: number) {
-  const started = Date.now();
+  const started = performance.now();
   let current = 0;
-  let shown = -1;
+  let seen = 0;
+  let changedMs = 0;
+  let timer: NodeJS.Timeout | undefined;
   const draw = (finished: boolean) => {
-    if (!finished && current === shown) return;
-    shown = current;
-    text.progress(renderProgress({ current, total, elapsedMs: Date.now() - started, finished, width }));
+    const elapsedMs = performance.now() - started;
+    if (!finished && current !== seen) {
+      seen = current;
+      changedMs = elapsedMs;
+    }
+    text.progress(renderProgress({ current, total, elapsedMs, changedMs, finished, width }));
   };
-  draw(false);
-  const timer = setInterval(() => draw(false), 200);
+  const refresh = () => {
+    draw(false);
+    timer = setTimeout(refresh, 200);
+  };
+  refresh();
   return {
     add(n = 1) {
       current += n;
     },
     finish() {
-      clearInterval(timer);
+      clearTimeout(timer);
       draw(true);
       text.progressDone();
     },
     /** Stops redrawing, leaving the line as it is: no final drawing, no line end. */
     abandon() {
-      clearInterval(timer);
+      clearTimeout(timer);
     },
   };
 }

@@ -31,13 +31,52 @@ function finalLines(r: RunResult): string[] {
 }
 
 test('progress line: counters, percentage, time left, final time; a bar only on a terminal', () => {
-  assert.equal(renderProgress({ current: 0, total: 60, elapsedMs: 0, finished: false, width: 0 }), ' 0 / 60    0.00%');
-  assert.equal(renderProgress({ current: 21, total: 60, elapsedMs: 21000, finished: false, width: 0 }), ' 21 / 60   35.00% 00m39s');
-  assert.equal(renderProgress({ current: 60, total: 60, elapsedMs: 60400, finished: true, width: 0 }), ' 60 / 60  100.00% 1m0s');
-  assert.equal(renderProgress({ current: 9, total: 10, elapsedMs: 900, finished: false, width: 0 }), ' 9 / 10   90.00%');
-  const wide = renderProgress({ current: 30, total: 60, elapsedMs: 30000, finished: false, width: 40 });
+  const at = (current: number, total: number, changedMs: number, elapsedMs = changedMs, width = 0) =>
+    renderProgress({ current, total, elapsedMs, changedMs, finished: false, width });
+  assert.equal(at(0, 60, 0), ' 0 / 60    0.00%');
+  assert.equal(at(0, 60, 0, 800), ' 0 / 60    0.00%');
+  assert.equal(at(21, 60, 21000), ' 21 / 60   35.00% 00m39s');
+  assert.equal(at(9, 10, 900), ' 9 / 10   90.00%');
+  const wide = at(30, 60, 30000, 30000, 40);
   assert.equal(wide.length, 40);
   assert.match(wide, /^ 30 \/ 60 Bo+m +!  50\.00% 00m30s$/);
+  const done = (elapsedMs: number) => renderProgress({ current: 60, total: 60, elapsedMs, changedMs: 0, finished: true, width: 0 });
+  assert.equal(done(60400), ' 60 / 60  100.00% 1m0s');
+  assert.equal(done(59999), ' 60 / 60  100.00% 59s');
+  assert.equal(done(300), ' 60 / 60  100.00% 0s');
+  assert.equal(done(3_725_000), ' 60 / 60  100.00% 1h2m5s');
+});
+
+test('progress line: time left as etcdctl\'s pb.v1 estimates it, counting down between steps', () => {
+  const at = (current: number, total: number, changedMs: number, elapsedMs = changedMs) =>
+    renderProgress({ current, total, elapsedMs, changedMs, finished: false, width: 0 });
+  // check perf: one step a second, noticed by the redraw right after it. Per step: the time up
+  // to the change / the count; left: that times the steps to go, less the time since the change.
+  assert.equal(at(1, 60, 1000), ' 1 / 60    1.67% 00m59s');
+  assert.equal(at(1, 60, 1000, 1200), ' 1 / 60    1.67% 00m58s'); // 58.8 s, truncated
+  assert.equal(at(1, 60, 1000, 1999), ' 1 / 60    1.67% 00m58s'); // 58.001 s
+  assert.equal(at(1, 60, 1200), ' 1 / 60    1.67% 01m10s'); // noticed at 1.2 s: 59 × 1.2 s
+  assert.equal(at(30, 60, 30100, 30900), ' 30 / 60   50.00% 00m29s'); // 30 × 1.00333 s − 0.8 s = 29.3 s
+  // Under a whole second left: no time at all.
+  assert.equal(at(59, 60, 59050), ' 59 / 60   98.33% 00m01s'); // 1.00085 s
+  assert.equal(at(59, 60, 59050, 59250), ' 59 / 60   98.33%');
+  assert.equal(at(59, 60, 59000, 59000.001), ' 59 / 60   98.33%'); // 1 s − 1 µs
+  // Overdue: the estimate goes negative, nothing is shown.
+  assert.equal(at(30, 60, 30000, 70000), ' 30 / 60   50.00%');
+  // Nanosecond arithmetic: 2000 ms / 3 steps = 666666666 ns a step; 3 × that = 1.999999998 s.
+  assert.equal(at(3, 6, 2000), ' 3 / 6   50.00% 00m01s');
+  // The duration text: days and hours only when more than one, unpadded; minutes and seconds "%02d".
+  const left = (seconds: number) => at(1, 2, seconds * 1000).replace(/^ 1 \/ 2   50\.00% /, '');
+  assert.equal(left(754), '12m34s');
+  assert.equal(left(3599), '59m59s');
+  assert.equal(left(3600), '60m00s');
+  assert.equal(left(3661), '1h01m01s');
+  assert.equal(left(36000 + 61), '10h01m01s');
+  assert.equal(left(86400), '24h00m00s');
+  assert.equal(left(86401), '1d00m01s');
+  assert.equal(left(90000), '1d60m00s');
+  assert.equal(left(90061), '1d1h01m01s');
+  assert.equal(left(2 * 86400 + 7322), '2d2h02m02s');
 });
 
 test('verdict: etcdctl\'s thresholds and wording', () => {
