@@ -3,10 +3,10 @@
  * etcdctl's thresholds.
  */
 import { get as httpGet } from 'node:http';
-import { get as httpsGet, type RequestOptions } from 'node:https';
+import type { RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { https, timersPromises } from '../src/builtins.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { prefixEnd } from '../src/keys.js';
@@ -247,7 +247,7 @@ async function runPerf(ctx: Context): Promise<void> {
   const ticker = (async () => {
     for (let i = 0; i < cfg.duration && !stopped; i++) {
       // A second's sleep that Ctrl-C cuts short.
-      await delay(1000, undefined, { signal: interrupt.signal }).catch(() => {});
+      await timersPromises().setTimeout(1000, undefined, { signal: interrupt.signal }).catch(() => {});
       if (interrupt.signal.aborted) break;
       bar.add(1);
     }
@@ -284,7 +284,7 @@ async function residentMemory(ctx: Context, text: TextPrinter): Promise<number> 
         if (g.cert) options.cert = readFileSync(g.cert);
         if (g.key) options.key = readFileSync(g.key);
       }
-      const req = (url.startsWith('https://') ? httpsGet : httpGet)(url, options, (res) => {
+      const req = (url.startsWith('https://') ? https().get : httpGet)(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

@@ -1,5 +1,5 @@
 /** lock: hold a named lock until interrupted, or while a command runs. */
-import { spawn } from 'node:child_process';
+import { childProcess } from '../src/builtins.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
@@ -17,7 +17,7 @@ const GO_SIGNAL_NAMES: Partial<Record<NodeJS.Signals, string>> = {
 /** Runs the command with the lock's variables; Ctrl-C and SIGTERM are passed on to it. */
 function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; error?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(args[0], args.slice(1), { env, stdio: 'inherit' });
+    const child = childProcess().spawn(args[0], args.slice(1), { env, stdio: 'inherit' });
     const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
     const int = forward('SIGINT');
     const term = forward('SIGTERM');

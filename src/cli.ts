@@ -9,6 +9,13 @@ export async function main(argv: string[]): Promise<number> {
     root: rootCommand(),
     argv: recoverRawArgs(argv),
     env: process.env,
-    io: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    io: {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // Opened on first use: most commands never read stdin, and opening it loads stream code.
+      get stdin() {
+        return process.stdin;
+      },
+    },
   });
 }

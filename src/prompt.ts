@@ -1,7 +1,7 @@
 /** Asking for a password on the terminal without echoing it, or reading it from stdin. */
-import { spawnSync } from 'node:child_process';
 import { fstatSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { childProcess } from './builtins.js';
 import type { IO } from './cli/types.js';
 import { EtcdctlError } from './errors.js';
 
@@ -119,7 +119,7 @@ const PROMPT_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUI
  * False when stty could not do it.
  */
 function setEcho(on: boolean): boolean {
-  const r = spawnSync('stty', [on ? 'echo' : '-echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  const r = childProcess().spawnSync('stty', [on ? 'echo' : '-echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
   return r.status === 0;
 }
 

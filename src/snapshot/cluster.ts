@@ -7,8 +7,8 @@
  *   cluster ID = first 8 bytes (big-endian) of SHA-1(member IDs ascending, 8 bytes BE each)
  */
 import { createHash } from 'node:crypto';
-import dns from 'node:dns';
 import net from 'node:net';
+import { dns } from '../builtins.js';
 import { goQuote } from '../output/goquote.js';
 
 /** A bad --initial-cluster / --initial-advertise-peer-urls / --name: etcd's message. */
@@ -179,7 +179,7 @@ async function resolveURL(url: string): Promise<string> {
   if (hp.host === 'localhost') return url;
   let ip = hp.host;
   if (net.isIP(ip) === 0) {
-    const addrs = await dns.promises.lookup(hp.host, { all: true, verbatim: true });
+    const addrs = await dns().promises.lookup(hp.host, { all: true, verbatim: true });
     if (addrs.length === 0) throw new Error(`no such host`);
     ip = addrs[0].address;
   }
