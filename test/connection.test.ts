@@ -283,6 +283,34 @@ describe('endpoints and timeouts that etcdctl takes but cannot use', () => {
   });
 });
 
+describe('an endpoint that is some other HTTP/2 server', () => {
+  test("its answer is named as etcdctl 3.5's gRPC names it (3.5 wording; ours alone)", T, async () => {
+    // Not a stand-in for etcd: the server a user reaches by mistake (a proxy's error page, another service).
+    const { createServer } = await import('node:http2');
+    const server = createServer((req, res) => {
+      if (req.url.endsWith('/Range')) {
+        res.writeHead(404);
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html></html>');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const ep = `--endpoints=127.0.0.1:${(server.address() as { port: number }).port}`;
+      const notFound = await runOurs([ep, 'get', 'k']);
+      assert.equal(notFound.stderr.toString('utf8'), 'Error: rpc error: code = Unimplemented desc = unexpected HTTP status code received from server: 404 (Not Found); malformed header: missing HTTP content-type\n');
+      assert.equal(notFound.code, 1);
+      const html = await runOurs([ep, 'put', 'k', 'v']);
+      assert.equal(html.stderr.toString('utf8'), 'Error: rpc error: code = Unknown desc = transport: received unexpected content-type "text/html"\n');
+      assert.equal(html.code, 1);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe('authentication', () => {
   let srv: EtcdHandle;
   let ep = '';

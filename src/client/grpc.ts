@@ -14,6 +14,7 @@ import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, Outgoi
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { EventEmitter } from 'node:events';
+import { STATUS_CODES } from 'node:http';
 import { authority, type Endpoint } from './endpoints.js';
 import { GrpcError, Status } from './status.js';
 
@@ -165,6 +166,23 @@ function statusFrom(headers: IncomingHttpHeaders): { code: number; details: stri
   const code = Number(Array.isArray(raw) ? raw[0] : raw);
   const msg = headers['grpc-message'];
   return { code, details: decodeGrpcMessage(Array.isArray(msg) ? msg[0] : msg) };
+}
+
+/**
+ * A response that is not gRPC (the endpoint is some other HTTP/2 server, or a
+ * proxy's error page): the status gRPC-Go gives it, in its words. Undefined
+ * for a gRPC response.
+ */
+function nonGrpcResponse(headers: IncomingHttpHeaders): GrpcError | undefined {
+  const httpStatus = Number(headers[':status']);
+  const type = headers['content-type'];
+  const grpcType = typeof type === 'string' && /^application\/grpc($|[+;])/.test(type);
+  if (grpcType && httpStatus === 200) return undefined;
+  const errs: string[] = [];
+  if (httpStatus !== 200) errs.push(`unexpected HTTP status code received from server: ${httpStatus} (${STATUS_CODES[httpStatus] ?? ''})`);
+  if (type === undefined) errs.push('malformed header: missing HTTP content-type');
+  else if (!grpcType) errs.push(`transport: received unexpected content-type ${JSON.stringify(type)}`);
+  return new GrpcError(httpStatus === 200 ? Status.UNKNOWN : httpStatusToGrpc(httpStatus), errs.join('; '));
 }
 
 function httpStatusToGrpc(status: number): number {
@@ -346,7 +364,6 @@ export class Connection {
       this.session.ref();
       let response: Buffer | undefined;
       let status: { code: number; details: string } | undefined;
-      let httpStatus = 0;
       let sawHeaders = false;
       let done = false;
       const deframer = new Deframer();
@@ -357,7 +374,6 @@ export class Connection {
         this.session.unref();
         if (err) return reject(err);
         if (!status) {
-          if (httpStatus && httpStatus !== 200) return reject(new GrpcError(httpStatusToGrpc(httpStatus), `unexpected HTTP status code ${httpStatus}`));
           return reject(new GrpcError(Status.UNAVAILABLE, 'stream closed without a gRPC status', !sawHeaders));
         }
         if (status.code !== Status.OK) return reject(new GrpcError(status.code, status.details));
@@ -372,7 +388,12 @@ export class Connection {
         : undefined;
       req.on('response', (headers) => {
         sawHeaders = true;
-        httpStatus = Number(headers[':status']);
+        const notGrpc = nonGrpcResponse(headers);
+        if (notGrpc) {
+          req.close(http2Constants.NGHTTP2_PROTOCOL_ERROR);
+          finish(notGrpc);
+          return;
+        }
         status = statusFrom(headers) ?? status;
       });
       req.on('trailers', (trailers) => {
@@ -429,6 +450,12 @@ export class GrpcStream extends EventEmitter {
     const deframer = new Deframer();
     this.req.on('response', (headers) => {
       sawHeaders = true;
+      const notGrpc = nonGrpcResponse(headers);
+      if (notGrpc) {
+        this.req.close(http2Constants.NGHTTP2_PROTOCOL_ERROR);
+        this.finish(notGrpc);
+        return;
+      }
       status = statusFrom(headers) ?? status;
     });
     this.req.on('trailers', (trailers) => {
