@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runReal, runOurs, stripZapLines, type RunResult } from './harness/run.js';
+import { spawn } from 'node:child_process';
+import { runReal, runOurs, stripZapLines, cleanEnv, OUR_BIN, REAL_ETCDCTL, type RunResult } from './harness/run.js';
 import { decode, encode } from '../src/proto/codec.js';
 
 let realServer: EtcdHandle;
@@ -161,3 +162,169 @@ test('ours only: cases where etcdctl 3.4 crashes or has since been fixed', { tim
   const flags = await ours('\nput f1 x --prev-kv\nput f2 y\n\n\n');
   assert.equal(flags.stdout.toString(), 'SUCCESS\n\nOK\nf1\na\n\nOK\n');
 });
+
+test('a bad line is reported as soon as it is read, without waiting for the section to end', { timeout: 60000 }, async () => {
+  const cases: Array<[string[], string, number]> = [
+    [[], 'garbage\n', 3],
+    [[], '\nbadop x\n', 3],
+    [[], 'mod("a") > "x"\n', 3],
+    [[], 'mod("key1") > "0"\nvalue("key1")= "a b"\n', 3],
+    [[], '\nput a\n', 128],
+    [[], '\nget a b --prefix\n', 128],
+    [[], '\n\nput\n', 3],
+    [['-i'], 'garbage\n', 3],
+    [['-i'], 'mod("key1") > "0"\n\nbadop x\n', 3],
+    [['-i'], '\nget key1\n\nput a\n', 128],
+  ];
+  for (const [args, input, code] of cases) {
+    // stdin closed after the input: etcdctl names the bad line, not the missing blank line (EOF).
+    const r = await both(args, input);
+    assert.equal(r.ours.code, code, `${JSON.stringify(input)}: ${r.ours.stderr}`);
+  }
+  // stdin left open: etcdctl exits at the bad line all the same.
+  for (const [args, input] of [[['-i'], 'garbage\n'], [[], 'mod("key1") > "0"\n\nbadop x\n'], [['-i'], '\nput k "a\\q"\n']] as const) {
+    const real = await held(REAL_ETCDCTL, [...realServer.etcdctlArgs(), 'txn', ...args], input);
+    const ours = await held(process.execPath, [OUR_BIN, ...ourServer.etcdctlArgs(), 'txn', ...args], input);
+    assert.equal(real.exitedBeforeEnd, true, `real etcdctl ${JSON.stringify(input)}`);
+    assert.deepEqual(ours, real, JSON.stringify(input));
+  }
+});
+
+test('put without a value: the value is the rest of stdin, read to its end', { timeout: 60000 }, async () => {
+  // stdin open and nothing more comes: both wait; at its end, put's own error.
+  const args = (h: EtcdHandle) => [...h.etcdctlArgs(), 'txn'];
+  const real = await held(REAL_ETCDCTL, args(realServer), '\nput a\n', { holdMs: 1500 });
+  const ours = await held(process.execPath, [OUR_BIN, ...args(ourServer)], '\nput a\n', { holdMs: 1500 });
+  assert.equal(real.exitedBeforeEnd, false);
+  assert.equal(real.code, 128);
+  assert.deepEqual(ours, real);
+  // More input after the sections were read: it is the value.
+  const steps = { waitFor: 'success requests', then: 'hello', holdMs: 500 };
+  const realI = await held(REAL_ETCDCTL, [...args(realServer), '-i'], '\nput heldkey\n\n\n', steps);
+  const oursI = await held(process.execPath, [OUR_BIN, ...args(ourServer), '-i'], '\nput heldkey\n\n\n', steps);
+  assert.equal(realI.code, 0, realI.stderr);
+  assert.deepEqual(oursI, realI);
+  for (const h of [realServer, ourServer]) {
+    const r = await runReal([...h.etcdctlArgs(), 'get', 'heldkey', '--print-value-only']);
+    assert.equal(r.stdout.toString(), 'hello\n');
+  }
+  // Input all there at once: bufio has read 4096 bytes of it, the value is what is left.
+  const big = '\nput heldkey\n\n\n' + 'x'.repeat(5000);
+  const r = await both([], big);
+  assert.equal(r.ours.code, 0, r.ours.stderr.toString());
+  for (const h of [realServer, ourServer]) {
+    const g = await runReal([...h.etcdctlArgs(), 'get', 'heldkey', '--print-value-only']);
+    assert.equal(g.stdout.length, big.length - 4096 + 1);
+  }
+  await setup('del', 'heldkey');
+});
+
+test('compare lines scan as Go\'s fmt.Sscanf("%q) %s %q") does', { timeout: 60000 }, async () => {
+  const lines = [
+    'value("key1")= "a b"',
+    'value("key1")="v"',
+    'value("key1") ="v"',
+    'value("k") =',
+    'value("k") = v',
+    'value("k") = "v',
+    'value("k")',
+    'value("k"))',
+    'value("k")x= "v"',
+    'mod("key1"] > "0"',
+    'value("\\q") = "v"',
+    'value(`k) = "v"',
+    'value("key1")  =  "v1"',
+    'value("key1")\t=\t"v1"',
+    'value("key1")\v=\v"v1"',
+    'value("key1")\u00a0=\u00a0"v1"',
+    'value("key1")\u2003=\u3000"v1"',
+    'value(  "key1") = "v1"',
+    'value("key1") = "v1" junk',
+    'value("key1") = "v1"junk',
+    'value("key1") != `v1` `',
+    '\ufeffmod("key1") > "0"',
+  ];
+  for (const line of lines) await both([], `${line}\n\n\n\n`);
+  // U+0085 is a space to Go's TrimSpace: the line is blank.
+  const r = await both([], '\u0085\n\n\n');
+  assert.equal(r.ours.stdout.toString(), 'SUCCESS\n');
+});
+
+test('the client is made before stdin is read: its configuration errors come first', { timeout: 60000 }, async () => {
+  for (const flags of [['--cacert=/nonexistent'], ['--cert=/nonexistent'], ['--cert=/etc/hostname', '--key=/etc/hostname']]) {
+    const r = await both(flags, 'garbage\n');
+    assert.equal(r.ours.code, 128, r.ours.stderr.toString());
+  }
+  // No endpoints at all: etcdctl cannot make its client (the wording of any hint after the message may differ).
+  const real = await runReal(['--endpoints=', 'txn'], { stdin: 'garbage\n' });
+  const ours = await runOurs(['--endpoints=', 'txn'], { stdin: 'garbage\n' });
+  const first = (b: Buffer) => stripZapLines(b).split('\n')[0];
+  assert.deepEqual({ code: ours.code, line: first(ours.stderr) }, { code: real.code, line: first(real.stderr) });
+  assert.equal(real.code, 2);
+  // Without --user, making the client does not connect: a dead endpoint still lets the bad line be reported.
+  const dead = await both(['--endpoints=127.0.0.1:1'], 'garbage\n');
+  assert.equal(dead.ours.code, 3);
+  // With --user it logs in first: a dead endpoint fails before stdin is read (exit 2).
+  const loginArgs = ['--endpoints=127.0.0.1:1', '--dial-timeout=1s', '--user=root:x', 'txn'];
+  const realLogin = await runReal(loginArgs, { stdin: 'garbage\n' });
+  const oursLogin = await runOurs(loginArgs, { stdin: 'garbage\n' });
+  assert.deepEqual({ code: oursLogin.code, line: first(oursLogin.stderr) }, { code: realLogin.code, line: first(realLogin.stderr) });
+  assert.equal(realLogin.code, 2);
+});
+
+interface Held {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** Whether the command ended while its stdin was still open. */
+  exitedBeforeEnd: boolean;
+}
+
+/**
+ * Runs a command with `input` on a stdin that stays open: optionally waits for
+ * `waitFor` on stdout and writes `then`; waits up to holdMs for the command to
+ * end by itself, then closes stdin and waits for the end.
+ */
+function held(file: string, args: string[], input: string, opts: { waitFor?: string; then?: string; holdMs?: number } = {}): Promise<Held> {
+  const holdMs = opts.holdMs ?? 10000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let exited = false;
+    let stdinEnded = false;
+    let exitedBeforeEnd = false;
+    const timers: NodeJS.Timeout[] = [];
+    const endStdin = () => {
+      if (exited || stdinEnded) return;
+      stdinEnded = true;
+      child.stdin.end();
+      timers.push(setTimeout(() => child.kill('SIGKILL'), 10000));
+    };
+    const startHold = () => timers.push(setTimeout(endStdin, holdMs));
+    let waiting = opts.waitFor;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (waiting !== undefined && stdout.includes(waiting)) {
+        waiting = undefined;
+        if (!exited) child.stdin.write(opts.then ?? '');
+        startHold();
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', () => {});
+    child.once('error', reject);
+    child.once('exit', () => {
+      exited = true;
+      exitedBeforeEnd = !stdinEnded;
+    });
+    child.once('close', (code) => {
+      for (const t of timers) clearTimeout(t);
+      child.stdin.destroy();
+      resolve({ stdout, stderr: stripZapLines(stderr), code, exitedBeforeEnd });
+    });
+    child.stdin.write(input);
+    if (waiting === undefined) startHold();
+    else timers.push(setTimeout(endStdin, 10000));
+  });
+}

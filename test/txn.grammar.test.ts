@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argify, parseCompare, readSection, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
+import { argify, parseCompare, readSection, scanCompare, goTrimSpace, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
+import { TxnReader } from '../src/txn/reader.js';
+import { PassThrough, Readable } from 'node:stream';
 import { EtcdctlError } from '../src/errors.js';
 import { parseRequestOp } from '../commands/txn.js';
 
@@ -33,7 +35,9 @@ test('malformed compares give etcdctl messages and exit 3', () => {
   fails(() => parseCompare('mod key1 > "0"'), 'malformed comparison: mod key1 > "0"', 3);
   fails(() => parseCompare('mod(key1) > "0"'), 'malformed comparison: mod(key1) > "0"; got mod("")  ""', 3);
   fails(() => parseCompare('mod("key1") > 0'), 'malformed comparison: mod("key1") > 0; got mod("key1") > ""', 3);
-  fails(() => parseCompare('value("k")="v"'), 'malformed comparison: value("k")="v"; got value("k") ="v" ""', 3);
+  // The space after ")" in the format needs at least one space in the input.
+  fails(() => parseCompare('value("k")="v"'), 'malformed comparison: value("k")="v"; got value("k")  ""', 3);
+  fails(() => parseCompare('value("k")= "a b"'), 'malformed comparison: value("k")= "a b"; got value("k")  ""', 3);
   fails(() => parseCompare('bogus("key1") > "0"'), 'malformed comparison: bogus("key1") > "0" (unknown target bogus)', 3);
   fails(() => parseCompare('mod("key1") > "abc"'), 'invalid txn compare request: mod("key1") > "abc"', 3);
   fails(() => parseCompare('mod("key1") >= "1"'), 'malformed comparison: mod("key1") >= "1" (unknown operator >=; use =, !=, < or >)', 3);
@@ -83,8 +87,107 @@ test('request lines: keys and values that are not UTF-8 are sent as their bytes'
 test('sections end at a blank line; a missing newline is EOF (exit 3)', async () => {
   const lines = ['a\n', '  b  \n', '\n', 'c'];
   const next = async () => lines.shift();
-  assert.deepEqual(await readSection(next), ['a', 'b']);
-  await assert.rejects(readSection(next), (err: unknown) => err instanceof EtcdctlError && err.message === 'EOF' && err.code === 3);
+  const same = (l: string) => l;
+  assert.deepEqual(await readSection(next, same), ['a', 'b']);
+  await assert.rejects(readSection(next, same), (err: unknown) => err instanceof EtcdctlError && err.message === 'EOF' && err.code === 3);
   const empty = ['   \n'];
-  assert.deepEqual(await readSection(async () => empty.shift()), []);
+  assert.deepEqual(await readSection(async () => empty.shift(), same), []);
+});
+
+test('each line is parsed as it is read: a bad one fails before the section ends', async () => {
+  // Nothing follows the bad line: the old reader waited for a blank line and said EOF.
+  for (const [input, message] of [
+    [['garbage\n'], 'malformed comparison: garbage'],
+    [['mod("a") > "x"\n'], 'invalid txn compare request: mod("a") > "x"'],
+  ] as const) {
+    const queue = [...input];
+    await assert.rejects(readSection(async () => queue.shift(), parseCompare), (err: unknown) => err instanceof EtcdctlError && err.message === message && err.code === 3);
+  }
+  // The next line is never asked for.
+  let asked = 0;
+  const next = async () => (asked++ === 0 ? 'garbage\n' : new Promise<string>(() => {}));
+  await assert.rejects(readSection(next, parseCompare), /malformed comparison: garbage/);
+  assert.equal(asked, 1);
+});
+
+test('lines are trimmed as Go trims them (U+0085 is a space, U+FEFF is not)', async () => {
+  assert.equal(goTrimSpace('\u0085\u00a0 x\t\v\f\r\u3000'), 'x');
+  assert.equal(goTrimSpace('\ufeffx'), '\ufeffx');
+  const lines = ['\u0085\r\n', 'z\n'];
+  assert.deepEqual(await readSection(async () => lines.shift(), (l) => l), []);
+});
+
+test('compares scan as Go fmt.Sscanf(s, "%q) %s %q") does', () => {
+  const scan = (line: string) => scanCompare(line.slice(line.indexOf('(') + 1));
+  // One or more spaces of any kind Go knows between the parts, or none where a verb skips them.
+  for (const sep of [' ', '  ', '\t', ' \t ', '\v', '\u00a0', '\u2003', '\u3000']) {
+    assert.deepEqual(scan(`value("k")${sep}=${sep}"v"`), { n: 3, key: 'k', op: '=', val: 'v' }, JSON.stringify(sep));
+  }
+  assert.deepEqual(scan('value(  "k") = "v"'), { n: 3, key: 'k', op: '=', val: 'v' });
+  // Whatever follows the value is ignored.
+  assert.deepEqual(scan('value("k") = "v" junk'), { n: 3, key: 'k', op: '=', val: 'v' });
+  assert.deepEqual(scan('value("k") = "v"junk'), { n: 3, key: 'k', op: '=', val: 'v' });
+  assert.deepEqual(scan('value("k") != `raw "x"` `'), { n: 3, key: 'k', op: '!=', val: 'raw "x"' });
+  // Partial scans: only what was scanned is set.
+  assert.deepEqual(scan('value("k")= "v"'), { n: 1, key: 'k', op: '', val: '' });
+  assert.deepEqual(scan('value("k")'), { n: 1, key: 'k', op: '', val: '' });
+  assert.deepEqual(scan('value("k"))'), { n: 1, key: 'k', op: '', val: '' });
+  assert.deepEqual(scan('value("k"] = "v"'), { n: 1, key: 'k', op: '', val: '' });
+  assert.deepEqual(scan('value("k")x= "v"'), { n: 1, key: 'k', op: '', val: '' });
+  assert.deepEqual(scan('value("k") ="v"'), { n: 2, key: 'k', op: '="v"', val: '' });
+  assert.deepEqual(scan('value("k") ='), { n: 2, key: 'k', op: '=', val: '' });
+  assert.deepEqual(scan('value("k") = v'), { n: 2, key: 'k', op: '=', val: '' });
+  assert.deepEqual(scan('value("k") = "v'), { n: 2, key: 'k', op: '=', val: '' });
+  assert.deepEqual(scan('value("k") = "\\q"'), { n: 2, key: 'k', op: '=', val: '' });
+  assert.deepEqual(scan('value("k") = "\\"'), { n: 2, key: 'k', op: '=', val: '' });
+  assert.deepEqual(scan('value("\\q") = "v"'), { n: 0, key: '', op: '', val: '' });
+  assert.deepEqual(scan('value(`k) = "v"'), { n: 0, key: '', op: '', val: '' });
+  assert.deepEqual(scan('value(k) = "v"'), { n: 0, key: '', op: '', val: '' });
+  assert.deepEqual(scan('value('), { n: 0, key: '', op: '', val: '' });
+  fails(() => parseCompare('value("k") = v'), 'malformed comparison: value("k") = v; got value("k") = ""', 3);
+  fails(() => parseCompare('value("k")'), 'malformed comparison: value("k"); got value("k")  ""', 3);
+  assert.deepEqual(parseCompare('value("k")\u00a0=\t"v"').value, Buffer.from('v'));
+});
+
+test('TxnReader: lines as bufio.ReadString gives them; a put without value reads what bufio has not', async () => {
+  const r = new TxnReader(Readable.from([Buffer.from('a\nb'), Buffer.from('c\n\nrest')]));
+  assert.equal(await r.next(), 'a\n');
+  assert.equal(await r.next(), 'bc\n');
+  assert.equal(await r.next(), '\n');
+  assert.equal(await r.next(), 'rest');
+  assert.equal(await r.next(), undefined);
+  // Input read at once: bufio took the first 4096 bytes; the put's value is the rest.
+  const big = '\nput a\n\n\n' + 'x'.repeat(5000);
+  const r2 = new TxnReader(Readable.from([Buffer.from(big)]));
+  assert.equal(await r2.next(), '\n');
+  assert.equal(await r2.next(), 'put a\n');
+  assert.equal((await r2.rest()).length, big.length - 4096);
+  assert.equal(await r2.next(), '\n');
+  assert.equal(await r2.next(), '\n');
+  assert.equal(await r2.next(), 'x'.repeat(4096 - 9));
+  // A line longer than the buffer comes whole.
+  const long = 'y'.repeat(10000) + '\n';
+  const r3 = new TxnReader(Readable.from([Buffer.from(long + 'z\n')]));
+  assert.equal(await r3.next(), long);
+  assert.equal(await r3.next(), 'z\n');
+  // rest() waits for the end of the input.
+  const pipe = new PassThrough();
+  const r4 = new TxnReader(pipe);
+  pipe.write('\nput a\n');
+  assert.equal(await r4.next(), '\n');
+  assert.equal(await r4.next(), 'put a\n');
+  let value: Buffer | undefined;
+  const pending = r4.rest().then((b) => (value = b));
+  await new Promise((res) => setTimeout(res, 20));
+  assert.equal(value, undefined);
+  pipe.end('hello');
+  await pending;
+  assert.equal(value!.toString(), 'hello');
+});
+
+test('request lines: put without a value takes it from stdin, or fails with put\'s message (exit 128)', async () => {
+  const put = (await parseRequestOp('put k', async () => Buffer.from('from stdin'))) as { request_put: { value: Buffer } };
+  assert.deepEqual(put.request_put.value, Buffer.from('from stdin'));
+  await assert.rejects(parseRequestOp('put k'), (err: unknown) =>
+    err instanceof EtcdctlError && err.message === 'put command needs 1 argument and input from stdin or 2 arguments' && err.code === 128);
 });

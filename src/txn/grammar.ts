@@ -35,64 +35,109 @@ function invalidInput(message: string): EtcdctlError {
   return new EtcdctlError(message, ExitCode.InvalidInput);
 }
 
-// ---- a scanner for Go's fmt.Sscanf(s, "%q) %s %q", ...) --------------------
+// ---- Go's fmt.Sscanf(s, "%q) %s %q", &key, &op, &val) ------------------------
 
+/** Why a scan stopped. etcdctl never shows it for this format: only how far the scan got. */
 class ScanError extends Error {}
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r';
+/**
+ * The characters fmt's scanning takes for spaces (its own table, which is the
+ * set of unicode.IsSpace). All of them are in the BMP, so one UTF-16 unit each.
+ */
+export function isScanSpace(c: string | undefined): boolean {
+  return c !== undefined && /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(c);
+}
 
-class Scanner {
-  pos = 0;
-  constructor(private readonly s: string) {}
+/** Go's strings.TrimSpace (unlike String.prototype.trim, it keeps U+FEFF and removes U+0085). */
+export function goTrimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isScanSpace(s[a])) a++;
+  while (b > a && isScanSpace(s[b - 1])) b--;
+  return s.slice(a, b);
+}
 
-  skipSpace(): void {
-    while (isSpace(this.s[this.pos])) this.pos++;
-  }
+/** What Sscanf stored before it stopped, and how many operands it filled (n). */
+export interface CompareScan {
+  n: number;
+  key: string;
+  op: string;
+  val: string;
+}
 
-  private notEOF(): void {
-    if (this.pos >= this.s.length) throw new ScanError('unexpected EOF');
-  }
-
-  /** %q: a double-quoted Go string with escapes, or a back-quoted raw string. */
-  quoted(): string {
-    this.skipSpace();
-    this.notEOF();
-    const open = this.s[this.pos];
+/**
+ * fmt.Sscanf(s, "%q) %s %q", ...) as Go runs it: verbs skip leading spaces;
+ * `)` must be the next character; each space in the format needs one or more
+ * spaces in the input, or the end of it; %s takes a run of non-spaces; %q takes
+ * a "Go string" or a `raw string`. Whatever follows the last %q is ignored.
+ * An operand is stored only when its verb succeeds.
+ */
+export function scanCompare(s: string): CompareScan {
+  const out: CompareScan = { n: 0, key: '', op: '', val: '' };
+  let pos = 0;
+  const stop = (why: string): never => {
+    throw new ScanError(why);
+  };
+  // ss.SkipSpace; a newline (which a trimmed line never holds) ends the scan.
+  const skipSpace = () => {
+    while (pos < s.length && isScanSpace(s[pos])) {
+      if (s[pos] === '\n') stop('unexpected newline');
+      pos++;
+    }
+  };
+  // A space in the format (ss.advance): one or more spaces in the input, or its end.
+  const formatSpace = () => {
+    if (pos >= s.length) return;
+    const c = s[pos];
+    if (!isScanSpace(c)) stop('expected space in input to match format');
+    if (c === '\n') stop('newline in input does not match format');
+    while (pos < s.length && isScanSpace(s[pos]) && s[pos] !== '\n') pos++;
+  };
+  // %q (ss.quotedString), after the verb's SkipSpace and notEOF.
+  const quoted = (): string => {
+    skipSpace();
+    if (pos >= s.length) stop('EOF');
+    const open = s[pos++];
     if (open === '`') {
-      const end = this.s.indexOf('`', this.pos + 1);
-      if (end < 0) throw new ScanError('unexpected EOF');
-      const out = this.s.slice(this.pos + 1, end);
-      this.pos = end + 1;
-      return out;
+      const end = s.indexOf('`', pos);
+      if (end < 0) stop('unexpected EOF');
+      const raw = s.slice(pos, end);
+      pos = end + 1;
+      return raw;
     }
-    if (open !== '"') throw new ScanError('expected quoted string');
-    let i = this.pos + 1;
+    if (open !== '"') stop('expected quoted string');
+    const start = pos - 1;
     for (;;) {
-      if (i >= this.s.length) throw new ScanError('unexpected EOF');
-      const c = this.s[i];
-      if (c === '\\') i += 2;
-      else if (c === '"') break;
-      else i++;
+      if (pos >= s.length) stop('unexpected EOF');
+      const c = s[pos++];
+      if (c === '\\') {
+        // Whatever follows a backslash is kept, even a quote; strconv.Unquote judges it.
+        if (pos >= s.length) stop('unexpected EOF');
+        pos++;
+      } else if (c === '"') break;
     }
-    const literal = this.s.slice(this.pos, i + 1);
-    this.pos = i + 1;
-    return goUnquote(literal);
+    return goUnquote(s.slice(start, pos));
+  };
+  try {
+    out.key = quoted();
+    out.n = 1;
+    if (pos >= s.length) stop('unexpected EOF');
+    if (s[pos] !== ')') stop('input does not match format');
+    pos++;
+    formatSpace();
+    skipSpace();
+    if (pos >= s.length) stop('EOF');
+    const start = pos;
+    while (pos < s.length && !isScanSpace(s[pos])) pos++;
+    out.op = s.slice(start, pos);
+    out.n = 2;
+    formatSpace();
+    out.val = quoted();
+    out.n = 3;
+  } catch (err) {
+    if (!(err instanceof ScanError)) throw err;
   }
-
-  /** %s: the next run of non-space characters. */
-  word(): string {
-    this.skipSpace();
-    this.notEOF();
-    const start = this.pos;
-    while (this.pos < this.s.length && !isSpace(this.s[this.pos])) this.pos++;
-    return this.s.slice(start, this.pos);
-  }
-
-  literal(ch: string): void {
-    this.notEOF();
-    if (this.s[this.pos] !== ch) throw new ScanError('input does not match format');
-    this.pos++;
-  }
+  return out;
 }
 
 /** strconv.Unquote of a double-quoted Go string literal; throws ScanError("invalid syntax"). */
@@ -187,30 +232,11 @@ export function parseCompare(line: string): Compare {
   const paren = line.indexOf('(');
   if (paren < 0) throw invalidInput(`malformed comparison: ${line}`);
   const target = line.slice(0, paren);
-  const sc = new Scanner(line.slice(paren + 1));
-  let key = '';
-  let op = '';
-  let val = '';
-  let n = 0;
-  let scanErr: ScanError | undefined;
-  try {
-    key = sc.quoted();
-    n++;
-    sc.literal(')');
-    sc.skipSpace();
-    op = sc.word();
-    n++;
-    sc.skipSpace();
-    val = sc.quoted();
-    n++;
-  } catch (err) {
-    if (!(err instanceof ScanError)) throw err;
-    scanErr = err;
-  }
+  // When all three were scanned, Sscanf cannot have failed: there is no other error to report.
+  const { n, key, op, val } = scanCompare(line.slice(paren + 1));
   if (n !== 3) {
     throw invalidInput(`malformed comparison: ${line}; got ${target}(${goQuote(goStringBytes(key))}) ${op} ${goQuote(goStringBytes(val))}`);
   }
-  if (scanErr) throw invalidInput(`malformed comparison: ${line} (${scanErr.message})`);
 
   const cmp: Compare = { result: 0, target: 0, key: goStringBytes(key) };
   const int = (): bigint => {
@@ -281,24 +307,20 @@ export function argify(line: string): string[] {
   });
 }
 
-/** The three sections of a txn, each a list of trimmed, non-empty lines. */
-export interface TxnText {
-  compares: string[];
-  success: string[];
-  failure: string[];
-}
-
 /**
- * Reads one section: lines until a blank one. `next` yields raw lines with
- * their "\n"; a missing "\n" (end of input) is an error, as in etcdctl.
+ * Reads one section: lines until a blank one, each handed to `parse` as soon
+ * as it is read (trimmed as Go's strings.TrimSpace does), so that a bad line
+ * is reported before any more input is awaited, as etcdctl does. `next` yields
+ * raw lines with their "\n"; a missing "\n" (end of input) is an error, as in
+ * etcdctl (bufio.Reader.ReadString), even after text.
  */
-export async function readSection(next: () => Promise<string | undefined>): Promise<string[]> {
-  const lines: string[] = [];
+export async function readSection<T>(next: () => Promise<string | undefined>, parse: (line: string) => T | Promise<T>): Promise<T[]> {
+  const items: T[] = [];
   for (;;) {
     const raw = await next();
     if (raw === undefined || !raw.endsWith('\n')) throw invalidInput('EOF');
-    const line = raw.trim();
-    if (line === '') return lines;
-    lines.push(line);
+    const line = goTrimSpace(raw);
+    if (line === '') return items;
+    items.push(await parse(line));
   }
 }
