@@ -1,17 +1,19 @@
 /** watch: prints events as they happen; optionally runs a command per event. */
 import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants as fsConstants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { getSystemErrorMap } from 'node:util';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { unsupported } from '../src/output/printer.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
-import { parseCommandLine } from '../src/cli/main.js';
 import { LineReader } from '../src/stdin.js';
 import { goQuote } from '../src/output/goquote.js';
 import type { Reply } from '../src/client/client.js';
 import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
 import type { WatchResponse } from '../src/proto/types.js';
-import type { FlagValue } from '../src/config/flags.js';
+import { FlagValueError, parseFlagValue, type FlagSpec, type FlagValue } from '../src/config/flags.js';
 
 export interface WatchArgs {
   /** [key] or [key, range_end] (more are ignored, as etcdctl ignores them). */
@@ -54,6 +56,150 @@ export function watchCreateRequest(watchArgs: string[], flags: Record<string, Fl
   };
 }
 
+/** Go's texts for the errors starting a program can fail with (its syscall table, not libuv's). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  ENOEXEC: 'exec format error',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  ETXTBSY: 'text file busy',
+  E2BIG: 'argument list too long',
+  EPERM: 'operation not permitted',
+  ENOMEM: 'cannot allocate memory',
+  EAGAIN: 'resource temporarily unavailable',
+  EMFILE: 'too many open files',
+  EINVAL: 'invalid argument',
+  EIO: 'input/output error',
+  ELIBBAD: 'accessing a corrupted shared library',
+};
+
+function errnoText(err: NodeJS.ErrnoException): string {
+  if (err.code && ERRNO_TEXT[err.code]) return ERRNO_TEXT[err.code];
+  if (typeof err.errno === 'number') {
+    const known = getSystemErrorMap().get(err.errno);
+    if (known) return known[1];
+  }
+  return err.message;
+}
+
+/** Go's findExecutable: not a directory, and executable for us. */
+function isExecutable(file: string): boolean {
+  try {
+    if (statSync(file).isDirectory()) return false;
+    accessSync(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What Go's exec.Command(name) runs, or the error its Start gives, worded as
+ * Go words it. A name without a slash is looked up in PATH (an empty entry
+ * is ".", and a match that is not an absolute path is refused); any other
+ * name is run as it is, relative to the current directory.
+ */
+export function resolveCommand(name: string, pathEnv: string | undefined): { file: string } | { error: string } {
+  if (name === '') return { error: 'exec: no command' };
+  const lookPathError = (why: string) => ({ error: `exec: ${goQuote(name)}: ${why}` });
+  // filepath.Base("/") is "/" itself, so Go looks "/" up, and finds a directory.
+  if (name === '/') return lookPathError('is a directory');
+  if (name.includes('/')) return { file: name };
+  for (const entry of pathEnv ? pathEnv.split(':') : []) {
+    const candidate = path.join(entry === '' ? '.' : entry, name);
+    if (!isExecutable(candidate)) continue;
+    if (!path.isAbsolute(candidate)) return lookPathError('cannot run executable found relative to current directory');
+    return { file: candidate };
+  }
+  return lookPathError('executable file not found in $PATH');
+}
+
+/** The kernel's binfmt_misc registrations: does one of them take this file? */
+function binfmtMiscTakes(file: string, head: Buffer): boolean {
+  const dir = '/proc/sys/fs/binfmt_misc';
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n !== 'register' && n !== 'status');
+  } catch {
+    return false;
+  }
+  for (const n of names) {
+    let text: string;
+    try {
+      text = readFileSync(path.join(dir, n), 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/^enabled$/m.test(text)) continue;
+    const ext = /^extension \.(.*)$/m.exec(text)?.[1];
+    if (ext !== undefined) {
+      if (path.basename(file).endsWith(`.${ext}`)) return true;
+      continue;
+    }
+    const magic = Buffer.from(/^magic ([0-9a-f]*)$/m.exec(text)?.[1] ?? '', 'hex');
+    const mask = Buffer.from(/^mask ([0-9a-f]*)$/m.exec(text)?.[1] ?? '', 'hex');
+    const offset = Number(/^offset (\d+)$/m.exec(text)?.[1] ?? 0);
+    if (magic.length === 0 || offset + magic.length > head.length) continue;
+    if (magic.every((m, i) => ((head[offset + i] ^ m) & (i < mask.length ? mask[i] : 0xff)) === 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * Would execve refuse this file with ENOEXEC (an executable that is neither
+ * ELF nor a "#!" script, nor a format binfmt_misc knows)? Go reports that;
+ * Node's spawn would quietly hand the file to /bin/sh instead (execvp's
+ * fallback), so it is looked at before spawning.
+ */
+function notExecutableFormat(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, fsConstants.X_OK);
+    fd = openSync(file, 'r');
+    const buf = Buffer.alloc(256);
+    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    if (head.subarray(0, 2).toString('latin1') === '#!') return false;
+    if (head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) return false;
+    return !binfmtMiscTakes(file, head);
+  } catch {
+    return false; // unreadable or gone: let the kernel have its say
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Runs `exec` once, as Go's exec.Command(...).Run() does; resolves to Go's
+ * error text for it, or undefined when it ran and exited 0.
+ */
+function runOnce(exec: string[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const target = resolveCommand(exec[0], env.PATH);
+  if ('error' in target) return Promise.resolve(target.error);
+  const { file } = target;
+  const startError = (text: string) => `fork/exec ${file}: ${text}`;
+  if (notExecutableFormat(file)) return Promise.resolve(startError(ERRNO_TEXT.ENOEXEC));
+  return new Promise((resolve) => {
+    let child;
+    try {
+      // argv[0] is the name as given, as Go passes it; `file` is what runs.
+      child = spawn(file, exec.slice(1), { env, stdio: 'inherit', argv0: exec[0] });
+    } catch {
+      // Node refuses a NUL byte in an argument before trying; the kernel would say EINVAL.
+      resolve(startError(ERRNO_TEXT.EINVAL));
+      return;
+    }
+    child.on('error', (err: NodeJS.ErrnoException) => resolve(startError(errnoText(err))));
+    child.on('exit', (code, signal) => {
+      if (signal) resolve(`signal: ${signalName(signal)}`);
+      else resolve(code === 0 ? undefined : `exit status ${code}`);
+    });
+  });
+}
+
 /** Runs the exec command once per event, in order; a failure ends watch with exit 1. */
 async function runForEvents(ctx: Context, exec: string[], reply: Reply<WatchResponse>): Promise<void> {
   for (const ev of reply.msg.events) {
@@ -64,16 +210,7 @@ async function runForEvents(ctx: Context, exec: string[], reply: Reply<WatchResp
       ETCD_WATCH_KEY: goQuote(ev.kv?.key ?? Buffer.alloc(0)),
       ETCD_WATCH_VALUE: goQuote(ev.kv?.value ?? Buffer.alloc(0)),
     };
-    const failure = await new Promise<string | undefined>((resolve) => {
-      const child = spawn(exec[0], exec.slice(1), { env, stdio: 'inherit' });
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        resolve(err.code === 'ENOENT' ? `exec: ${JSON.stringify(exec[0])}: executable file not found in $PATH` : err.message);
-      });
-      child.on('exit', (code, signal) => {
-        if (signal) resolve(`signal: ${signalName(signal)}`);
-        else resolve(code === 0 ? undefined : `exit status ${code}`);
-      });
-    });
+    const failure = await runOnce(exec, env);
     if (failure !== undefined) {
       ctx.text().watchCommandFailed(`[${exec.map((a) => goQuote(a)).join(' ')}]`, failure);
       throw new EtcdctlError('', ExitCode.Error, [], true);
@@ -86,40 +223,127 @@ function signalName(signal: NodeJS.Signals): string {
   return names[signal] ?? signal;
 }
 
+type WatcherModule = typeof import('../src/client/watcher.js');
+
+/** One watch stream and the watches on it. */
+interface Stream {
+  session: WatchSession;
+  /** The command to run for each watch's events, by watch index. */
+  execs: string[][];
+  /** Watches the server has not canceled: the ones a progress reply for the whole stream reaches. */
+  open: Set<number>;
+}
+
 /**
- * Prints every response until the server cancels every watch; the session
- * underneath reopens broken streams without losing or repeating an event.
- * `execs[i]` is the command to run for watch i's events.
+ * The watches of one watch command, each printed as etcdctl's printWatchCh
+ * prints its channel, all in the order the server answered; the sessions
+ * underneath reopen broken streams without losing or repeating an event.
+ *
+ * A progress reply for the whole stream (asked for by watch -i's "progress")
+ * is printed once per open watch, as etcd's 3.5 client broadcasts it to
+ * every watch; with none open, nothing is printed. Once the server has
+ * canceled every watch the stream ends: `done` resolves, unless `keepGoing`
+ * (watch -i, which carries on reading requests and opens a new stream for
+ * the next watch).
  */
-async function watchLoop(ctx: Context, execs: string[][], onReady: (w: WatchSession) => void): Promise<void> {
-  const { WatchSession, isProgressNotify, cancelReason } = await import('../src/client/watcher.js');
-  const printer = ctx.printer();
-  const text = ctx.text();
-  const client = await ctx.client();
-  const session = new WatchSession(client, client.config.log);
-  await session.start();
-  let chain = Promise.resolve();
-  const done = new Promise<void>((resolve, reject) => {
-    session.on('response', (reply: Reply<WatchResponse>, idx: number) => {
-      chain = chain
-        .then(async () => {
-          if (reply.msg.canceled) text.watchCanceled(cancelReason(reply.msg));
-          if (isProgressNotify(reply.msg)) text.progressNotify(reply.msg.header?.revision ?? 0n);
+class Watches {
+  private chain = Promise.resolve();
+  private current: Stream | undefined;
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  private stopped = false;
+  private failed = false;
+  private printerCache: ReturnType<Context['printer']> | undefined;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly mod: WatcherModule,
+    private readonly keepGoing: boolean,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    // Settled before anyone awaits it (a failure while connecting) is not an unhandled rejection.
+    this.done.catch(() => {});
+  }
+
+  /** Opens a stream (connecting first, when that has not happened yet). */
+  async open(): Promise<Stream> {
+    const client = await this.ctx.client();
+    const session = new this.mod.WatchSession(client, client.config.log);
+    await session.start();
+    const stream: Stream = { session, execs: [], open: new Set() };
+    session.on('response', (reply: Reply<WatchResponse>, idx: number) => this.onResponse(stream, reply, idx));
+    session.on('end', (err?: unknown) => {
+      if (this.current === stream) this.current = undefined;
+      this.after(() => {
+        if (err) this.abort(err);
+        else if (!this.keepGoing || this.stopped) this.settle.resolve();
+      });
+    });
+    if (this.stopped) session.close();
+    else this.current = stream;
+    return stream;
+  }
+
+  async add(request: WatchCreate, exec: string[]): Promise<void> {
+    const stream = this.current ?? (await this.open());
+    const idx = stream.session.add(request);
+    stream.execs[idx] = exec;
+    stream.open.add(idx);
+  }
+
+  /** watch -i's "progress": only a stream that is there has watches to answer for. */
+  requestProgress(): void {
+    this.current?.session.requestProgress();
+  }
+
+  /** Ends every stream; `done` resolves once what was received is printed. */
+  stop(): void {
+    this.stopped = true;
+    const s = this.current;
+    this.current = undefined;
+    s?.session.close();
+    this.after(() => this.settle.resolve());
+  }
+
+  /** Ends the command with `err` (a failed command, a broken stream); nothing more is printed. */
+  abort(err: unknown): void {
+    this.failed = true;
+    this.settle.reject(err);
+  }
+
+  private after(step: () => void): void {
+    this.chain = this.chain.then(step).catch((err) => this.abort(err));
+  }
+
+  private onResponse(stream: Stream, reply: Reply<WatchResponse>, idx: number): void {
+    const m = reply.msg;
+    const broadcast = idx === -1 && this.mod.isProgressNotify(m);
+    // Who gets it is settled now, in the order the server answered.
+    const targets = broadcast ? [...stream.open] : [idx];
+    if (m.canceled) stream.open.delete(idx);
+    const text = this.ctx.text();
+    const printer = (this.printerCache ??= this.ctx.printer());
+    this.chain = this.chain
+      .then(async () => {
+        if (this.failed) return;
+        for (const t of targets) {
+          if (m.canceled) text.watchCanceled(this.mod.cancelReason(m));
+          if (this.mod.isProgressNotify(m)) text.progressNotify(m.header?.revision ?? 0n);
           printer.watch(reply);
-          const exec = execs[idx] ?? [];
-          if (exec.length > 0) await runForEvents(ctx, exec, reply);
-        })
-        .catch(reject);
-    });
-    session.on('end', (err) => {
-      chain.then(() => (err ? reject(err) : resolve()), reject);
-    });
-  });
-  onReady(session);
-  try {
-    await done;
-  } finally {
-    session.close();
+          const exec = stream.execs[t] ?? [];
+          if (exec.length > 0) await runForEvents(this.ctx, exec, reply);
+        }
+      })
+      .catch((err) => this.abort(err));
+  }
+
+  /** Ends every stream at once (the command is over, whatever `done` says). */
+  close(): void {
+    this.stopped = true;
+    this.current?.session.close();
+    this.current = undefined;
   }
 }
 
@@ -136,83 +360,180 @@ async function runWatch(ctx: Context): Promise<void> {
   // etcdctl only finds out that watch has no table at the first event, after
   // waiting for it; say so at once.
   if (ctx.globals.writeOut === 'table') throw unsupported('table');
+  const watches = new Watches(ctx, await import('../src/client/watcher.js'), false);
   try {
-    await watchLoop(ctx, [exec], (w) => w.add(request));
+    await watches.add(request, exec);
+    await watches.done;
   } catch (err) {
     const { toEtcdctlError } = await import('../src/client/errors.js');
     throw toEtcdctlError(err);
+  } finally {
+    watches.close();
   }
   throw new EtcdctlError('watch is canceled by the server', ExitCode.Interrupted);
+}
+
+/**
+ * pflag's Parse of watch's flag set, as etcdctl 3.5 runs it on each watch -i
+ * request: flags and arguments mixed, everything after "--" an argument.
+ * Returns the arguments and the flag values (defaults for those not given);
+ * a bad flag is a badArgs error worded as pflag words it.
+ */
+export function parseWatchFlags(tokens: string[]): { positional: string[]; flags: Record<string, FlagValue> } {
+  const specs = watchCommand.flags ?? [];
+  const flags: Record<string, FlagValue> = Object.fromEntries(specs.map((f) => [f.name, f.default]));
+  const positional: string[] = [];
+  const set = (spec: FlagSpec, value: string) => {
+    try {
+      flags[spec.name] = parseFlagValue(spec, value);
+    } catch (err) {
+      if (err instanceof FlagValueError) throw badArgs(err.message);
+      throw err;
+    }
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const s = tokens[i];
+    if (s.length < 2 || s[0] !== '-') {
+      positional.push(s);
+    } else if (s === '--') {
+      positional.push(...tokens.slice(i + 1));
+      break;
+    } else if (s[1] === '-') {
+      const body = s.slice(2);
+      if (body[0] === '-' || body[0] === '=') throw badArgs(`bad flag syntax: ${s}`);
+      const eq = body.indexOf('=');
+      const name = eq < 0 ? body : body.slice(0, eq);
+      const spec = specs.find((f) => f.name === name);
+      // No help flag in this set: pflag's own answer to --help is an error.
+      if (!spec) throw badArgs(name === 'help' ? 'pflag: help requested' : `unknown flag: --${name}`);
+      if (eq >= 0) set(spec, body.slice(eq + 1));
+      else if (spec.type === 'bool') set(spec, 'true');
+      else if (i + 1 < tokens.length) set(spec, tokens[++i]);
+      else throw badArgs(`flag needs an argument: ${s}`);
+    } else {
+      // Shorthands, byte by byte as pflag goes; "-test.*" is skipped (Go's testing flags).
+      let rest = Buffer.from(s.slice(1));
+      if (rest.toString('latin1').startsWith('test.')) continue;
+      while (rest.length > 0) {
+        const c = rest[0];
+        const spec = c < 0x80 ? specs.find((f) => f.short === String.fromCharCode(c)) : undefined;
+        if (!spec) throw badArgs(c === 0x68 ? 'pflag: help requested' : `unknown shorthand flag: ${goQuoteByte(c)} in -${rest.toString()}`);
+        if (rest.length > 2 && rest[1] === 0x3d) {
+          set(spec, rest.subarray(2).toString());
+          rest = Buffer.alloc(0);
+        } else if (spec.type === 'bool') {
+          set(spec, 'true');
+          rest = rest.subarray(1);
+        } else if (rest.length > 1) {
+          set(spec, rest.subarray(1).toString());
+          rest = Buffer.alloc(0);
+        } else if (i + 1 < tokens.length) {
+          set(spec, tokens[++i]);
+          rest = Buffer.alloc(0);
+        } else {
+          throw badArgs(`flag needs an argument: ${goQuoteByte(c)} in -${rest.toString()}`);
+        }
+      }
+    }
+  }
+  return { positional, flags };
+}
+
+/** Go's %q of a byte: the rune literal of that code point. */
+function goQuoteByte(c: number): string {
+  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x27: "\\'", 0x5c: '\\\\' };
+  if (named[c]) return `'${named[c]}'`;
+  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
+  if (c < 0x7f || (c > 0xa0 && c !== 0xad)) return `'${String.fromCharCode(c)}'`;
+  return `'\\u${c.toString(16).padStart(4, '0')}'`;
+}
+
+const ERR_SEPARATOR = 'bad number of arguments (found separator --, but no commands)';
+const ERR_CONFLICT_ENV = 'bad number of arguments (found conflicting environment key)';
+
+/**
+ * One `watch ...` request of watch -i (`tokens`: the words after "watch"),
+ * checked as etcdctl 3.5's parseWatchArgs checks it. Its errors end watch -i
+ * with exit 128; what is wrong with the watch itself (no key, a range_end
+ * with --prefix) comes later, from watchCreateRequest, and only skips the line.
+ */
+export function parseInteractiveWatch(tokens: string[], envKey: string, envRange: string): WatchArgs & { flags: Record<string, FlagValue> } {
+  const dash = tokens.indexOf('--');
+  if (dash >= 0 && dash === tokens.length - 1) throw badArgs(ERR_SEPARATOR);
+  const { positional, flags } = parseWatchFlags(tokens);
+  if (dash < 0 && envKey === '' && positional.length === 0) throw badArgs('bad number of arguments');
+  if (dash < 0 && envKey !== '' && positional.length > 0) throw badArgs(ERR_CONFLICT_ENV);
+  const exec = dash >= 0 ? tokens.slice(dash + 1) : [];
+  // pflag leaves the words after "--" at the end of the arguments.
+  const keys = positional.slice(0, positional.length - exec.length);
+  const fromEnv = envKey === '' ? [] : envRange === '' ? [envKey] : [envKey, envRange];
+  return { watchArgs: [...fromEnv, ...keys], exec, flags };
 }
 
 /** watch -i: reads "watch ..." and "progress" lines from stdin. */
 async function runInteractive(ctx: Context, envKey: string, envRange: string): Promise<void> {
   const text = ctx.text();
-  const execs: string[][] = [];
   const reader = new LineReader(ctx.io.stdin);
+  const watches = new Watches(ctx, await import('../src/client/watcher.js'), true);
   let readError: EtcdctlError | undefined;
+  const fail = (err: EtcdctlError) => {
+    readError = err;
+    watches.stop();
+  };
+  const readLines = async () => {
+    for (;;) {
+      const raw = await reader.next();
+      if (raw === undefined || !raw.endsWith('\n')) return fail(new EtcdctlError('error reading watch request line: EOF', ExitCode.InvalidInput));
+      const line = raw.slice(0, -1);
+      let args: string[];
+      try {
+        args = argify(line);
+      } catch (err) {
+        return fail(err as EtcdctlError);
+      }
+      if (args.length < 1) {
+        text.invalidWatchLine(`Invalid command: ${line} (watch and progress supported)`);
+        continue;
+      }
+      if (args[0] === 'progress') {
+        watches.requestProgress();
+        continue;
+      }
+      if (args[0] !== 'watch') {
+        text.invalidWatchLine(`Invalid command ${line} (only support watch)`);
+        continue;
+      }
+      if (args.length < 2 && envKey === '') {
+        text.invalidWatchLine(`Invalid command ${line} (command type or key is not provided)`);
+        continue;
+      }
+      let parsed: ReturnType<typeof parseInteractiveWatch>;
+      try {
+        parsed = parseInteractiveWatch(args.slice(1), envKey, envRange);
+      } catch (err) {
+        return fail(err as EtcdctlError);
+      }
+      let request: WatchCreate;
+      try {
+        request = watchCreateRequest(parsed.watchArgs, parsed.flags);
+      } catch (err) {
+        text.invalidWatchLine(`Invalid command ${line} (${(err as Error).message})`);
+        continue;
+      }
+      await watches.add(request, parsed.exec);
+    }
+  };
   try {
-    await watchLoop(ctx, execs, (watcher) => {
-      void (async () => {
-        for (;;) {
-          const raw = await reader.next();
-          if (raw === undefined || !raw.endsWith('\n')) {
-            readError = new EtcdctlError('error reading watch request line: EOF', ExitCode.InvalidInput);
-            watcher.close();
-            return;
-          }
-          const line = raw.slice(0, -1);
-          let args: string[];
-          try {
-            args = argify(line);
-          } catch (err) {
-            readError = err as EtcdctlError;
-            watcher.close();
-            return;
-          }
-          if (args.length < 1) {
-            text.invalidWatchLine(`Invalid command: ${line} (watch and progress supported)`);
-            continue;
-          }
-          if (args[0] === 'progress') {
-            watcher.requestProgress();
-            continue;
-          }
-          if (args[0] !== 'watch') {
-            text.invalidWatchLine(`Invalid command ${line} (only support watch)`);
-            continue;
-          }
-          if (args.length < 2 && envKey === '') {
-            text.invalidWatchLine(`Invalid command ${line} (command type or key is not provided)`);
-            continue;
-          }
-          const parsed = parseCommandLine([watchCommand], args);
-          if (!parsed) {
-            readError = badArgs(`invalid watch request: ${line}`);
-            watcher.close();
-            return;
-          }
-          const dash = args.indexOf('--');
-          const dashAt = dash < 0 ? -1 : parsed.args.length - (args.length - dash - 1);
-          let request: WatchCreate;
-          let exec: string[];
-          try {
-            const w = parseWatchArgs(parsed.args, dashAt, envKey, envRange);
-            exec = w.exec;
-            request = watchCreateRequest(w.watchArgs, parsed.flags);
-          } catch (err) {
-            text.invalidWatchLine(`Invalid command ${line} (${(err as Error).message})`);
-            continue;
-          }
-          execs.push(exec);
-          watcher.add(request);
-        }
-      })();
-    });
+    // Connect before reading anything, as etcdctl does.
+    await watches.open();
+    readLines().catch((err) => (err instanceof EtcdctlError ? fail(err) : watches.abort(err)));
+    await watches.done;
   } catch (err) {
     if (readError) throw readError;
     const { toEtcdctlError } = await import('../src/client/errors.js');
     throw toEtcdctlError(err);
+  } finally {
+    watches.close();
   }
   if (readError) throw readError;
   throw new EtcdctlError('watch is canceled by the server', ExitCode.Interrupted);

@@ -4,7 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runReal, runOurs, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCommand, runReal, runOurs, stripZapLines, OUR_BIN, REAL_ETCDCTL, type RunOptions, type RunResult } from './harness/run.js';
 import { subcommandHelpAs35 } from './harness/help35.js';
 
 let server: EtcdHandle;
@@ -107,6 +110,10 @@ test('a watch from a compacted revision is canceled by the server: exit 5', { ti
   const r = await both(['watch', 'w/a', '--rev', String(start)]);
   assert.equal(r.ours.code, 5);
   assert.equal(stripZapLines(r.ours.stderr), 'watch was canceled (etcdserver: mvcc: required revision has been compacted)\nError: watch is canceled by the server\n');
+  // The canceled response in JSON: its (empty) Events is [], as the Go client builds it.
+  const j = await both(['watch', 'w/a', '--rev', String(start), '-w', 'json']);
+  assert.equal(j.ours.code, 5);
+  assert.match(j.ours.stdout.toString(), /^\{"Header":\{[^}]*\},"Events":\[\],"CompactRevision":\d+,"Canceled":true,"Created":false\}\n$/);
 });
 
 test('interactive: bad lines are reported, end of input is exit 3', { timeout: 30000 }, async () => {
@@ -135,9 +142,122 @@ test('--progress-notify: the server\'s periodic notifications are printed as etc
     const json = await runOurs([...ep, 'watch', 'nothing-here', '--progress-notify', '-w', 'json'], { timeoutMs: 1500 });
     const jl = json.stdout.toString().split('\n').filter((l) => l !== '');
     assert.ok(jl.length >= 4, json.stdout.toString());
+    // 3.5's client builds Events with make(): an empty list is [] (3.4 prints the same for other responses).
     assert.equal(jl[0], `progress notify: ${rev}`);
-    assert.match(jl[1], new RegExp(`^\\{"Header":\\{"cluster_id":\\d+,"member_id":\\d+,"revision":${rev},"raft_term":\\d+\\},"Events":null,"CompactRevision":0,"Canceled":false,"Created":false\\}$`));
+    assert.match(jl[1], new RegExp(`^\\{"Header":\\{"cluster_id":\\d+,"member_id":\\d+,"revision":${rev},"raft_term":\\d+\\},"Events":\\[\\],"CompactRevision":0,"Canceled":false,"Created":false\\}$`));
   } finally {
     await fast.stop();
+  }
+});
+
+/**
+ * watch -i with its request lines written by `script` (a shell snippet, with
+ * pauses) while it runs: etcdctl ends at the end of input, maybe before the
+ * answers to the last requests are printed.
+ */
+function interactive(which: 'real' | 'ours', script: string, opts: RunOptions = {}): Promise<RunResult> {
+  const bin = which === 'real' ? [REAL_ETCDCTL] : [process.execPath, OUR_BIN];
+  return runCommand('/bin/sh', ['-c', `{ ${script}; } | exec "$@"`, 'sh', ...bin, ...server.etcdctlArgs(), 'watch', '-i', '-w', 'json'], opts);
+}
+
+/** stdout as sorted lines: the watches of watch -i print concurrently in etcdctl, in no fixed order. */
+function sortedLines(b: Buffer): string[] {
+  return b.toString().split('\n').filter((l) => l !== '').sort();
+}
+
+test('interactive "progress": one notification per open watch, none without one', { timeout: 60000 }, async () => {
+  // Whatever ran before, start is below the compacted revision from here on.
+  await real(['compaction', String(start + 2n)]);
+  const cases = [
+    // Two open watches: the reply to the stream reaches both.
+    "printf 'watch w/a\\nwatch w/b\\n'; sleep 0.5; printf 'progress\\n'; sleep 1",
+    // No watch open: nothing.
+    "printf 'progress\\n'; sleep 1",
+    // The only watch was canceled (compacted): nothing; a new watch opens a new stream, which answers.
+    `printf 'watch w/a --rev ${start}\\n'; sleep 0.5; printf 'progress\\n'; sleep 0.5; printf 'watch w/c\\n'; sleep 0.5; printf 'progress\\n'; sleep 1`,
+  ];
+  const expectedCounts = [2, 0, 1];
+  for (const [i, script] of cases.entries()) {
+    const [r, u] = await Promise.all([interactive('real', script), interactive('ours', script)]);
+    assert.equal(u.code, 3, script);
+    assert.equal(u.code, r.code, script);
+    assert.deepEqual(sortedLines(u.stdout), sortedLines(r.stdout), script);
+    assert.equal(stripZapLines(u.stderr), stripZapLines(r.stderr).replace('Error: Error reading', 'Error: error reading'), script);
+    const progress = sortedLines(u.stdout).filter((l) => l.startsWith('progress notify: '));
+    assert.equal(progress.length, expectedCounts[i], `${script}\n${u.stdout}`);
+    for (const l of sortedLines(u.stdout).filter((x) => x.startsWith('{"Header"') && !x.includes('"Canceled":true'))) {
+      assert.match(l, /"Events":\[\],"CompactRevision":0,"Canceled":false,"Created":false\}$/);
+    }
+  }
+});
+
+test('interactive: a request line with a bad flag or argument count ends watch -i with exit 128, as pflag words it', { timeout: 60000 }, async () => {
+  const cases: Array<[string, Record<string, string>]> = [
+    ['watch w/a --rev abc', {}],
+    ['watch w/a --rev 99999999999999999999', {}],
+    ['watch w/a --bogus', {}],
+    ['watch w/a --', {}],
+    ['watch --prefix', {}],
+    ['watch w/a -x', {}],
+    ['watch w/a -ix', {}],
+    ['watch w/a --rev', {}],
+    ['watch w/a --prefix=maybe', {}],
+    ['watch w/a -i=2', {}],
+    ['watch w/a ---x', {}],
+    ['watch w/a --help', {}],
+    ['watch w/b', { ETCDCTL_WATCH_KEY: 'w/a' }],
+    ['watch --', { ETCDCTL_WATCH_KEY: 'w/a' }],
+    // These only skip the line; the end of input then ends watch -i (exit 3).
+    ['watch -- echo', {}],
+    ['watch a b --prefix', {}],
+  ];
+  for (const [line, env] of cases) {
+    const opts = { stdin: `${line}\n`, env };
+    const [r, u] = await Promise.all([runReal([...server.etcdctlArgs(), 'watch', '-i'], opts), runOurs([...server.etcdctlArgs(), 'watch', '-i'], opts)]);
+    assert.equal(u.code, r.code, line);
+    assert.deepEqual(u.stdout, r.stdout, line);
+    assert.equal(stripZapLines(u.stderr), stripZapLines(r.stderr).replace('Error: Error reading', 'Error: error reading'), line);
+  }
+  const u = await runOurs([...server.etcdctlArgs(), 'watch', '-i'], { stdin: 'watch w/a --rev abc\n' });
+  assert.equal(u.code, 128);
+  assert.equal(stripZapLines(u.stderr), 'Error: invalid argument "abc" for "--rev" flag: strconv.ParseInt: parsing "abc": invalid syntax\n');
+});
+
+test('exec mode: a command that cannot start is reported as Go\'s os/exec reports it, exit 1', { timeout: 60000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'watch-exec-'));
+  try {
+    // An executable text file without "#!": Go gets ENOEXEC; Node's spawn would hand it to sh.
+    writeFileSync(path.join(dir, 'noshebang'), 'echo ran by sh\n', { mode: 0o755 });
+    writeFileSync(path.join(dir, 'notexec'), 'echo x\n', { mode: 0o644 });
+    writeFileSync(path.join(dir, 'badinterp'), '#!/nonexistent/interp\necho x\n', { mode: 0o755 });
+    mkdirSync(path.join(dir, 'bin'));
+    writeFileSync(path.join(dir, 'bin', 'inrel'), '#!/bin/sh\necho x\n', { mode: 0o755 });
+    const events = ['watch', 'w/', '--prefix', '--rev', String(start + 3n), '--'];
+    const cases: Array<[string, string]> = [
+      ['/nonexistent/cmd', 'fork/exec /nonexistent/cmd: no such file or directory'],
+      ['./', 'fork/exec ./: permission denied'],
+      ['', 'exec: no command'],
+      ['./noshebang', 'fork/exec ./noshebang: exec format error'],
+      [path.join(dir, 'noshebang'), `fork/exec ${path.join(dir, 'noshebang')}: exec format error`],
+      ['./notexec', 'fork/exec ./notexec: permission denied'],
+      ['./badinterp', 'fork/exec ./badinterp: no such file or directory'],
+      ['no-such-command-here', 'exec: "no-such-command-here": executable file not found in $PATH'],
+      ['.', 'exec: ".": executable file not found in $PATH'],
+      // Found through a relative PATH entry: Go refuses to run it.
+      ['inrel', 'exec: "inrel": cannot run executable found relative to current directory'],
+    ];
+    for (const [cmd, why] of cases) {
+      const r = await both([...events, cmd, 'a'], { cwd: dir, env: { PATH: `bin:${process.env.PATH}` } });
+      assert.equal(r.ours.code, 1, cmd);
+      assert.equal(stripZapLines(r.ours.stderr), `command [${JSON.stringify(cmd)} "a"] error (${why})\n`, cmd);
+      assert.ok(!r.ours.stdout.toString().includes('ran by sh'), cmd);
+    }
+    // "/" is looked up (filepath.Base("/") is "/"); Go 1.19 (etcdctl 3.4 here) says
+    // "permission denied", the Go that builds etcdctl 3.5 says EISDIR's text.
+    const u = await runOurs([...server.etcdctlArgs(), ...events, '/', 'a']);
+    assert.equal(u.code, 1);
+    assert.equal(stripZapLines(u.stderr), 'command ["/" "a"] error (exec: "/": is a directory)\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -30,11 +30,15 @@ export class JsonPrinter extends MessagePrinter implements Printer {
   leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.out.write(leaseKeepAliveJSON(r.msg) + '\n'); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusJSON(s)); }
 
-  /** The Go client's WatchResponse struct: Header (always an object), Events (null when none), then three plain fields. */
+  /**
+   * The Go client's WatchResponse struct: Header (always an object), Events,
+   * then three plain fields. The 3.5 client builds Events with make() for
+   * every response it hands on, so an empty list is [] (never null).
+   */
   watch(r: Reply<WatchResponse>): void {
     const m = r.msg;
     const header = goJSON('etcdserverpb.ResponseHeader', m.header ?? {});
-    const events = m.events.length === 0 ? 'null' : `[${m.events.map((e) => goJSON('mvccpb.Event', e)).join(',')}]`;
+    const events = `[${m.events.map((e) => goJSON('mvccpb.Event', e)).join(',')}]`;
     this.out.write(
       `{"Header":${header},"Events":${events},"CompactRevision":${m.compact_revision},"Canceled":${m.canceled},"Created":${m.created}}\n`,
     );
