@@ -1,5 +1,4 @@
 /** watch: prints events as they happen; optionally runs a command per event. */
-import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants as fsConstants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { getSystemErrorMap } from 'node:util';
@@ -9,6 +8,7 @@ import { unsupported } from '../src/output/printer.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
 import { LineReader } from '../src/stdin.js';
+import { childProcess } from '../src/builtins.js';
 import { goQuote } from '../src/output/goquote.js';
 import type { Reply } from '../src/client/client.js';
 import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
@@ -186,7 +186,7 @@ function runOnce(exec: string[], env: NodeJS.ProcessEnv): Promise<string | undef
     let child;
     try {
       // argv[0] is the name as given, as Go passes it; `file` is what runs.
-      child = spawn(file, exec.slice(1), { env, stdio: 'inherit', argv0: exec[0] });
+      child = childProcess().spawn(file, exec.slice(1), { env, stdio: 'inherit', argv0: exec[0] });
     } catch {
       // Node refuses a NUL byte in an argument before trying; the kernel would say EINVAL.
       resolve(startError(ERRNO_TEXT.EINVAL));

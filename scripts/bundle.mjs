@@ -6,7 +6,23 @@
 // chunks was measured too: it helps `version` but makes `get` slower.)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+
+// commander requires child_process when it loads, for subcommands that are
+// separate executables, which this CLI has none of; loading it (and dgram
+// with it) cost every start about a millisecond. It is required on use instead.
+const lazyChildProcessInCommander = {
+  name: 'lazy-child-process-in-commander',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error(`${args.path}: the require of child_process to make lazy is not there`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
 
 const result = await build({
   entryPoints: ['src/cli.ts'],
@@ -20,6 +36,7 @@ const result = await build({
   outfile: 'dist/bundle/cli.cjs',
   logLevel: 'warning',
   write: false,
+  plugins: [lazyChildProcessInCommander],
 });
 // Written under a temporary name and renamed, so that a CLI starting meanwhile
 // never loads half a bundle.
