@@ -1,5 +1,5 @@
 /** lock: hold a named lock until interrupted, or while a command runs. */
-import { childProcess } from '../src/builtins.js';
+import { goSignalName, startCommand } from '../src/goexec.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
@@ -7,17 +7,12 @@ import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 
 
-/** How Go names the signals that end a command ("signal: interrupt"). */
-const GO_SIGNAL_NAMES: Partial<Record<NodeJS.Signals, string>> = {
-  SIGHUP: 'hangup', SIGINT: 'interrupt', SIGQUIT: 'quit', SIGILL: 'illegal instruction', SIGTRAP: 'trace/breakpoint trap',
-  SIGABRT: 'aborted', SIGBUS: 'bus error', SIGFPE: 'floating point exception', SIGKILL: 'killed', SIGUSR1: 'user defined signal 1',
-  SIGSEGV: 'segmentation fault', SIGUSR2: 'user defined signal 2', SIGPIPE: 'broken pipe', SIGALRM: 'alarm clock', SIGTERM: 'terminated',
-};
-
 /** Runs the command with the lock's variables; Ctrl-C and SIGTERM are passed on to it. */
 function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; error?: string }> {
+  const started = startCommand(args, env);
+  if ('error' in started) return Promise.resolve({ code: ExitCode.Error, error: started.error });
+  const { child } = started;
   return new Promise((resolve) => {
-    const child = childProcess().spawn(args[0], args.slice(1), { env, stdio: 'inherit' });
     const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
     const int = forward('SIGINT');
     const term = forward('SIGTERM');
@@ -28,13 +23,11 @@ function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: num
       process.off('SIGTERM', term);
       resolve(r);
     };
-    child.on('error', (err: NodeJS.ErrnoException) =>
-      done({ code: ExitCode.Error, error: err.code === 'ENOENT' ? `exec: ${JSON.stringify(args[0])}: executable file not found in $PATH` : err.message }),
-    );
+    child.on('error', (err: NodeJS.ErrnoException) => done({ code: ExitCode.Error, error: started.failedToStart(err) }));
     child.on('exit', (code, signal) => {
       // etcdctl 3.5 exits with the command's exit status, which Go gives as -1 for a
       // command killed by a signal: os.Exit(-1) is status 255.
-      if (signal) done({ code: 255, error: `signal: ${GO_SIGNAL_NAMES[signal] ?? signal}` });
+      if (signal) done({ code: 255, error: `signal: ${goSignalName(signal)}` });
       else done(code === 0 ? { code: 0 } : { code: code ?? 1, error: `exit status ${code}` });
     });
   });

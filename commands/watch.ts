@@ -1,14 +1,11 @@
 /** watch: prints events as they happen; optionally runs a command per event. */
-import { accessSync, closeSync, constants as fsConstants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { getSystemErrorMap } from 'node:util';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { unsupported } from '../src/output/printer.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
 import { LineReader } from '../src/stdin.js';
-import { childProcess } from '../src/builtins.js';
+import { goSignalName, startCommand } from '../src/goexec.js';
 import { goQuote } from '../src/output/goquote.js';
 import type { Reply } from '../src/client/client.js';
 import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
@@ -56,145 +53,18 @@ export function watchCreateRequest(watchArgs: string[], flags: Record<string, Fl
   };
 }
 
-/** Go's texts for the errors starting a program can fail with (its syscall table, not libuv's). */
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOEXEC: 'exec format error',
-  ENOTDIR: 'not a directory',
-  EISDIR: 'is a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  ETXTBSY: 'text file busy',
-  E2BIG: 'argument list too long',
-  EPERM: 'operation not permitted',
-  ENOMEM: 'cannot allocate memory',
-  EAGAIN: 'resource temporarily unavailable',
-  EMFILE: 'too many open files',
-  EINVAL: 'invalid argument',
-  EIO: 'input/output error',
-  ELIBBAD: 'accessing a corrupted shared library',
-};
-
-function errnoText(err: NodeJS.ErrnoException): string {
-  if (err.code && ERRNO_TEXT[err.code]) return ERRNO_TEXT[err.code];
-  if (typeof err.errno === 'number') {
-    const known = getSystemErrorMap().get(err.errno);
-    if (known) return known[1];
-  }
-  return err.message;
-}
-
-/** Go's findExecutable: not a directory, and executable for us. */
-function isExecutable(file: string): boolean {
-  try {
-    if (statSync(file).isDirectory()) return false;
-    accessSync(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * What Go's exec.Command(name) runs, or the error its Start gives, worded as
- * Go words it. A name without a slash is looked up in PATH (an empty entry
- * is ".", and a match that is not an absolute path is refused); any other
- * name is run as it is, relative to the current directory.
- */
-export function resolveCommand(name: string, pathEnv: string | undefined): { file: string } | { error: string } {
-  if (name === '') return { error: 'exec: no command' };
-  const lookPathError = (why: string) => ({ error: `exec: ${goQuote(name)}: ${why}` });
-  // filepath.Base("/") is "/" itself, so Go looks "/" up, and finds a directory.
-  if (name === '/') return lookPathError('is a directory');
-  if (name.includes('/')) return { file: name };
-  for (const entry of pathEnv ? pathEnv.split(':') : []) {
-    const candidate = path.join(entry === '' ? '.' : entry, name);
-    if (!isExecutable(candidate)) continue;
-    if (!path.isAbsolute(candidate)) return lookPathError('cannot run executable found relative to current directory');
-    return { file: candidate };
-  }
-  return lookPathError('executable file not found in $PATH');
-}
-
-/** The kernel's binfmt_misc registrations: does one of them take this file? */
-function binfmtMiscTakes(file: string, head: Buffer): boolean {
-  const dir = '/proc/sys/fs/binfmt_misc';
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n !== 'register' && n !== 'status');
-  } catch {
-    return false;
-  }
-  for (const n of names) {
-    let text: string;
-    try {
-      text = readFileSync(path.join(dir, n), 'utf8');
-    } catch {
-      continue;
-    }
-    if (!/^enabled$/m.test(text)) continue;
-    const ext = /^extension \.(.*)$/m.exec(text)?.[1];
-    if (ext !== undefined) {
-      if (path.basename(file).endsWith(`.${ext}`)) return true;
-      continue;
-    }
-    const magic = Buffer.from(/^magic ([0-9a-f]*)$/m.exec(text)?.[1] ?? '', 'hex');
-    const mask = Buffer.from(/^mask ([0-9a-f]*)$/m.exec(text)?.[1] ?? '', 'hex');
-    const offset = Number(/^offset (\d+)$/m.exec(text)?.[1] ?? 0);
-    if (magic.length === 0 || offset + magic.length > head.length) continue;
-    if (magic.every((m, i) => ((head[offset + i] ^ m) & (i < mask.length ? mask[i] : 0xff)) === 0)) return true;
-  }
-  return false;
-}
-
-/**
- * Would execve refuse this file with ENOEXEC (an executable that is neither
- * ELF nor a "#!" script, nor a format binfmt_misc knows)? Go reports that;
- * Node's spawn would quietly hand the file to /bin/sh instead (execvp's
- * fallback), so it is looked at before spawning.
- */
-function notExecutableFormat(file: string): boolean {
-  let fd: number | undefined;
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, fsConstants.X_OK);
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(256);
-    const head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
-    if (head.subarray(0, 2).toString('latin1') === '#!') return false;
-    if (head.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) return false;
-    return !binfmtMiscTakes(file, head);
-  } catch {
-    return false; // unreadable or gone: let the kernel have its say
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 /**
  * Runs `exec` once, as Go's exec.Command(...).Run() does; resolves to Go's
  * error text for it, or undefined when it ran and exited 0.
  */
 function runOnce(exec: string[], env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const target = resolveCommand(exec[0], env.PATH);
-  if ('error' in target) return Promise.resolve(target.error);
-  const { file } = target;
-  const startError = (text: string) => `fork/exec ${file}: ${text}`;
-  if (notExecutableFormat(file)) return Promise.resolve(startError(ERRNO_TEXT.ENOEXEC));
+  const started = startCommand(exec, env);
+  if ('error' in started) return Promise.resolve(started.error);
   return new Promise((resolve) => {
-    let child;
-    try {
-      // argv[0] is the name as given, as Go passes it; `file` is what runs.
-      child = childProcess().spawn(file, exec.slice(1), { env, stdio: 'inherit', argv0: exec[0] });
-    } catch {
-      // Node refuses a NUL byte in an argument before trying; the kernel would say EINVAL.
-      resolve(startError(ERRNO_TEXT.EINVAL));
-      return;
-    }
-    child.on('error', (err: NodeJS.ErrnoException) => resolve(startError(errnoText(err))));
-    child.on('exit', (code, signal) => {
-      if (signal) resolve(`signal: ${signalName(signal)}`);
+    started.child.on('error', (err: NodeJS.ErrnoException) => resolve(started.failedToStart(err)));
+    started.child.on('exit', (code, signal) => {
+      if (signal) resolve(`signal: ${goSignalName(signal)}`);
       else resolve(code === 0 ? undefined : `exit status ${code}`);
     });
   });
@@ -216,11 +86,6 @@ async function runForEvents(ctx: Context, exec: string[], reply: Reply<WatchResp
       throw new EtcdctlError('', ExitCode.Error, [], true);
     }
   }
-}
-
-function signalName(signal: NodeJS.Signals): string {
-  const names: Record<string, string> = { SIGKILL: 'killed', SIGTERM: 'terminated', SIGINT: 'interrupt', SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGHUP: 'hangup', SIGPIPE: 'broken pipe' };
-  return names[signal] ?? signal;
 }
 
 type WatcherModule = typeof import('../src/client/watcher.js');

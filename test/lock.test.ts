@@ -1,7 +1,7 @@
 // lock and elect against a real server, beside (and contending with) the real etcdctl.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
@@ -44,6 +44,19 @@ test('lock NAME -- CMD: ETCD_LOCK_KEY and ETCD_LOCK_REV set, the key removed aft
   const seven = await runOurs([...server.etcdctlArgs(), 'lock', 'job', '--', 'sh', '-c', 'exit 7']);
   assert.equal(seven.code, 7);
   assert.equal(seven.stderr.toString(), 'Error: exit status 7\n');
+});
+
+test("lock NAME -- CMD that cannot be started: Go's words, as etcdctl prints them; the lock is released", { timeout: 30000 }, async () => {
+  const script = path.join(dir, 'no-shebang');
+  writeFileSync(script, 'echo hi\n', { mode: 0o755 });
+  for (const cmd of [['/nonexistent/cmd'], ['no-such-command-anywhere'], [''], [script], [dir]]) {
+    const args = [...server.etcdctlArgs(), 'lock', 'startfail', '--', ...cmd];
+    const [real, ours] = [await runReal(args), await runOurs(args)];
+    assert.deepEqual({ out: ours.stdout.toString(), err: stripZapLines(ours.stderr), code: ours.code }, { out: real.stdout.toString(), err: stripZapLines(real.stderr), code: real.code }, cmd.join(' '));
+    assert.match(ours.stderr.toString(), /^Error: (exec: |fork\/exec )/);
+  }
+  const left = await runReal([...server.etcdctlArgs(), 'get', 'startfail/', '--prefix', '--keys-only']);
+  assert.equal(left.stdout.toString(), '');
 });
 
 test('lock prints its key in every format like etcdctl; Ctrl-C releases it (exit 0)', { timeout: 60000 }, async () => {
