@@ -4,6 +4,7 @@ import { badArgs, EtcdctlError } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
 import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
+import { keyBytes } from '../src/keys.js';
 
 /** etcd's Go client: sessions for elections live 60 s unless renewed. */
 const SESSION_TTL = 60;
@@ -37,7 +38,7 @@ async function runElect(ctx: Context): Promise<void> {
       if (!controller.signal.aborted) throw new EtcdctlError('elect: observer lost');
       return;
     }
-    await election.campaign(Buffer.from(ctx.args[1], 'utf8'), controller.signal).catch((err) => { throw fail(err); });
+    await election.campaign(keyBytes(ctx.args[1]), controller.signal).catch((err) => { throw fail(err); });
     const held = await client.request('KV.Range', { key: election.key });
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
@@ -54,4 +55,5 @@ export const electCommand: CommandDef = {
   short: 'Observes and participates in leader election',
   flags: [{ name: 'listen', short: 'l', type: 'bool', default: false, usage: 'observation mode' }],
   run: runElect,
+  rawArgsFrom: 0,
 };

@@ -79,4 +79,5 @@ export const lockCommand: CommandDef = {
   short: 'Acquires a named lock',
   flags: [{ name: 'ttl', type: 'int', default: 10, usage: 'timeout for session' }],
   run: runLock,
+  rawArgsFrom: 0,
 };

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, stripZapLines } from './harness/run.js';
+import { OUR_BIN, runBytes, runOurs, runReal, stripZapLines } from './harness/run.js';
 import { killAll, sleep, startLong, until } from './harness/process.js';
 
 let server: EtcdHandle;
@@ -57,6 +57,18 @@ test("lock NAME -- CMD that cannot be started: Go's words, as etcdctl prints the
   }
   const left = await runReal([...server.etcdctlArgs(), 'get', 'startfail/', '--prefix', '--keys-only']);
   assert.equal(left.stdout.toString(), '');
+});
+
+test('lock and elect names and a proposal that are not UTF-8 are used byte for byte, as etcdctl uses them', { timeout: 30000 }, async () => {
+  const name = Buffer.from([0x4c, 0xff]);
+  // Held until timeout(1) sends SIGTERM, which ends lock cleanly.
+  const r = await runBytes('/usr/bin/timeout', ['2', process.execPath, OUR_BIN, ...server.etcdctlArgs(), 'lock', name]);
+  const [printed] = r.stdout.toString('latin1').split('\n');
+  assert.ok(printed.startsWith('L\xff/'), `lock printed ${JSON.stringify(printed)}`);
+  const proposal = Buffer.from([0x70, 0x80]);
+  const leader = await runBytes('/usr/bin/timeout', ['3', process.execPath, OUR_BIN, ...server.etcdctlArgs(), 'elect', Buffer.from([0x45, 0xfe]), proposal]);
+  assert.ok(leader.stdout.includes(Buffer.concat([proposal, Buffer.from('\n')])), `elect printed ${leader.stdout.toString('hex')}`);
+  assert.ok(leader.stdout.subarray(0, 3).equals(Buffer.from([0x45, 0xfe, 0x2f])), `elect printed ${leader.stdout.toString('hex')}`);
 });
 
 test('lock prints its key in every format like etcdctl; Ctrl-C releases it (exit 0)', { timeout: 60000 }, async () => {

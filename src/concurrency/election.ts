@@ -6,7 +6,7 @@
 import type { EtcdClient, Reply } from '../client/client.js';
 import type { KeyValue, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
 import { WatchSession } from '../client/watcher.js';
-import { prefixEnd } from '../keys.js';
+import { keyBytes, prefixEnd } from '../keys.js';
 import { encode } from '../proto/codec.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
@@ -21,7 +21,7 @@ export class Election {
     private readonly session: Session,
     name: string,
   ) {
-    this.prefix = Buffer.from(`${name}/`, 'utf8');
+    this.prefix = Buffer.concat([keyBytes(name), Buffer.from('/')]);
   }
 
   get key(): Buffer {
@@ -30,7 +30,7 @@ export class Election {
 
   /** Becomes leader (waiting for earlier candidates to go); withdraws if the signal aborts first. */
   async campaign(value: Buffer, signal: AbortSignal): Promise<void> {
-    const key = Buffer.from(`${this.prefix.toString('utf8')}${this.session.lease.toString(16)}`, 'utf8');
+    const key = Buffer.concat([this.prefix, Buffer.from(this.session.lease.toString(16))]);
     const txn = await this.client.call<TxnResponse>('KV.Txn', {
       compare: [{ result: 0, target: 1, key, create_revision: 0n }],
       success: [{ request_put: { key, value, lease: this.session.lease } }],

@@ -6,7 +6,7 @@
  */
 import type { EtcdClient } from '../client/client.js';
 import type { ResponseHeader, TxnResponse } from '../proto/types.js';
-import { prefixEnd } from '../keys.js';
+import { keyBytes, prefixEnd } from '../keys.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
 
@@ -28,8 +28,8 @@ export class Mutex {
     private readonly session: Session,
     name: string,
   ) {
-    this.prefix = Buffer.from(`${name}/`, 'utf8');
-    this.key = Buffer.from(`${name}/${session.lease.toString(16)}`, 'utf8');
+    this.prefix = Buffer.concat([keyBytes(name), Buffer.from('/')]);
+    this.key = Buffer.concat([this.prefix, Buffer.from(session.lease.toString(16))]);
   }
 
   /** Takes the lock, waiting for earlier holders; with the signal aborted, gives up and withdraws. */
