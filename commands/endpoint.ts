@@ -122,7 +122,7 @@ export const endpointCommand: CommandDef = {
   short: 'Endpoint related commands',
   persistentFlags: [{ name: 'cluster', type: 'bool', default: false, usage: 'use all endpoints from the cluster member list' }],
   subcommands: [
-    { name: 'health', use: 'health', short: 'Checks the healthiness of endpoints specified in `--endpoints` flag', run: runHealth },
+    { name: 'health', use: 'health', short: 'Checks the healthiness of endpoints specified in `--endpoints` flag', run: runHealth, quietDebug: true },
     {
       name: 'status',
       use: 'status',

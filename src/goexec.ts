@@ -138,9 +138,10 @@ export function goSignalName(signal: NodeJS.Signals): string {
 }
 
 /**
- * Starts `exec` (program and arguments) with stdio inherited, as Go's
- * exec.Command(...).Start() would: the child, and how to word an error it
- * fails to start with; or Go's error when it cannot even be started.
+ * Starts `exec` (program and arguments) with stdout and stderr inherited and
+ * no stdin, as Go's exec.Command(...).Start() would: the child, and how to
+ * word an error it fails to start with; or Go's error when it cannot even be
+ * started.
  */
 export function startCommand(
   exec: string[],
@@ -153,7 +154,8 @@ export function startCommand(
   if (notExecutableFormat(file)) return { error: startError(ERRNO_TEXT.ENOEXEC) };
   try {
     // argv[0] is the name as given, as Go passes it; `file` is what runs.
-    const child = childProcess().spawn(file, exec.slice(1), { env, stdio: 'inherit', argv0: exec[0] });
+    // No stdin, as Go gives none when exec.Cmd.Stdin is not set (etcdctl sets only stdout and stderr).
+    const child = childProcess().spawn(file, exec.slice(1), { env, stdio: ['ignore', 'inherit', 'inherit'], argv0: exec[0] });
     return { child, failedToStart: (err) => startError(errnoText(err)) };
   } catch {
     // Node refuses a NUL byte in an argument before trying; the kernel would say EINVAL.

@@ -308,6 +308,12 @@ describe('help', () => {
     await cmp(t, ['compa', '-h']);
   });
 
+  test("help with words after a command: the page of the deepest command they name (cobra's Find)", T, async (t) => {
+    await cmp(t, ['help', 'get', 'extra']);
+    await cmp(t, ['help', 'put', 'get']);
+    await cmp(t, ['help', 'compaction', 'x', 'y']);
+  });
+
   test('help bogus: "Unknown help topic" then the root help', T, async (t) => {
     const [real34, ours] = await Promise.all([runReal(['help', 'bogus']), runOurs(['help', 'bogus'])]);
     const real = realAs35(real34);
@@ -473,5 +479,17 @@ describe('--debug', () => {
     assert.deepEqual(ours.stdout, real.stdout);
     // Then ours says where it connected (etcdctl prints gRPC's own log lines instead).
     assert.match(ours.stderr.toString(), /\[etcdctl-ts\] connected to /);
+  });
+
+  test('the flags a command inherits are dumped too (endpoint --cluster); endpoint health dumps none, as etcdctl', T, async () => {
+    const flagLines = (r: RunResult) => r.stderr.toString().split('\n').filter((l) => l.startsWith('ETCDCTL_'));
+    for (const c of [['endpoint', 'status'], ['endpoint', 'hashkv', '--cluster'], ['endpoint', 'health'], ['endpoint', 'health', '--cluster']]) {
+      const args = [E(), '--debug', ...c];
+      const [real, ours] = await Promise.all([runReal(args), runOurs(args)]);
+      assert.deepEqual(flagLines(ours), flagLines(real), c.join(' '));
+      assert.equal(ours.code, real.code);
+    }
+    const status = await runOurs([E(), '--debug', 'endpoint', 'status']);
+    assert.ok(flagLines(status).includes('ETCDCTL_CLUSTER=false'), 'test premise: the inherited flag is there');
   });
 });

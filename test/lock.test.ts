@@ -71,6 +71,14 @@ test('lock and elect names and a proposal that are not UTF-8 are used byte for b
   assert.ok(leader.stdout.subarray(0, 3).equals(Buffer.from([0x45, 0xfe, 0x2f])), `elect printed ${leader.stdout.toString('hex')}`);
 });
 
+test('the command lock runs gets no stdin (Go gives it /dev/null), as with etcdctl', { timeout: 30000 }, async () => {
+  const args = [...server.etcdctlArgs(), 'lock', 'stdin-test', '--', 'sh', '-c', 'cat; readlink /proc/self/fd/0'];
+  const [real, ours] = [await runReal(args, { stdin: 'not for the command\n' }), await runOurs(args, { stdin: 'not for the command\n' })];
+  assert.equal(ours.stdout.toString(), real.stdout.toString());
+  assert.equal(ours.stdout.toString(), '/dev/null\n');
+  assert.equal(ours.code, 0);
+});
+
 test('lock prints its key in every format like etcdctl; Ctrl-C releases it (exit 0)', { timeout: 60000 }, async () => {
   for (const w of ['simple', 'json', 'fields']) {
     const real = start('real', ['lock', `fmt-${w}`, '-w', w]);

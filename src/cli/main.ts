@@ -389,6 +389,10 @@ export async function run(inv: Invocation): Promise<number> {
     const eq = v.indexOf('=');
     return !(inheritedEnv.has(v.slice(0, eq)) && (eq < v.length - 1 || v.startsWith('ETCDCTL_WATCH_')));
   });
+  // --debug's dump: the globals and the flags inherited from parents; none for
+  // endpoint health, which etcdctl sets up without its usual client configuration.
+  const inherited = pathOf(def).flatMap((d) => d.persistentFlags ?? []);
+  globals.debugExtra = def.quietDebug ? undefined : inherited.map((spec) => `${envName(spec.name)}=${String(local.values[spec.name])}`);
   // etcdctl warns of them as it sets up its client and output format.
   let warned = def.offline === true;
   const warnOnce = () => {
@@ -444,9 +448,15 @@ export async function run(inv: Invocation): Promise<number> {
     },
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
     help: (path: string[]) => {
-      let cur: CommandDef | undefined = root;
-      for (const name of path) cur = cur && findSub(cur, name);
-      if (!cur) {
+      // cobra's Find: the deepest command the words name; words after it are
+      // ignored, except that a first word naming nothing is an unknown topic.
+      let cur: CommandDef = root;
+      for (const name of path) {
+        const sub = findSub(cur, name);
+        if (!sub) break;
+        cur = sub;
+      }
+      if (cur === root && path.length > 0) {
         // cobra prints the topic with Go's %#q: [`a` `b`], then the root's usage, whose
         // help flag is not listed because the root is not the command being run.
         io.stderr.write(`Unknown help topic [${path.map((p) => '`' + p + '`').join(' ')}]\n`);

@@ -67,6 +67,8 @@ export interface CommandDef {
   rawArgsFrom?: number;
   /** Works on files only, never a client (snapshot status/restore): no ETCDCTL_* warnings, as etcdctl. */
   offline?: boolean;
+  /** --debug dumps no flags for it (etcdctl's endpoint health makes its clients another way). */
+  quietDebug?: boolean;
   /** Set when the tree is assembled. */
   parent?: CommandDef;
 }

@@ -66,7 +66,7 @@ export async function resolveClientConfig(g: GlobalOptions, io: IO, passwordProm
       throw new EtcdctlError(`empty string is passed to --${name} option`, ExitCode.BadArgs);
     }
   }
-  if (g.debug) printDebugFlags(g, io);
+  if (g.debug && g.debugExtra) printDebugFlags(g, g.debugExtra, io);
   let endpointList = g.endpoints.map((e) => e.trim());
   let serverName: string | undefined;
   if (g.discoverySrv !== '') {
@@ -144,7 +144,7 @@ export function endpointTls(ep: Endpoint, configured: TlsSettings | null, skipVe
 }
 
 /** --debug: every global flag as ETCDCTL_<NAME>=<value>, sorted by name, as etcdctl prints them. */
-function printDebugFlags(g: GlobalOptions, io: IO): void {
+function printDebugFlags(g: GlobalOptions, extra: string[], io: IO): void {
   const lines = GLOBAL_FLAGS.map((spec) => {
     const v = (g as unknown as Record<string, FlagValue>)[camel(spec.name)];
     let text: string;
@@ -155,7 +155,7 @@ function printDebugFlags(g: GlobalOptions, io: IO): void {
     if (spec.name === 'password' && text !== '') text = '***';
     if (spec.name === 'user' && text.includes(':')) text = `${text.slice(0, text.indexOf(':'))}:***`;
     return `${envName(spec.name)}=${text}`;
-  }).sort();
+  }).concat(extra).sort();
   io.stderr.write(lines.join('\n') + '\n');
 }
 

@@ -58,6 +58,12 @@ export interface GlobalOptions {
   fromEnv: Set<string>;
   /** ETCDCTL_* variables that name no global flag (etcdctl warns about them). */
   unknownEnv: string[];
+  /**
+   * What --debug dumps besides the globals: the command's inherited flags
+   * (endpoint's --cluster), as `ETCDCTL_NAME=value`; undefined for a command
+   * that dumps nothing (etcdctl's endpoint health).
+   */
+  debugExtra?: string[];
 }
 
 export function envName(flag: string): string {
