@@ -3,6 +3,7 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
+import { goParseURL, goSplitsHostPort } from '../src/gourl.js';
 
 /** A member ID argument: hex, as etcdctl prints them. */
 export function memberIdArg(args: string[]): bigint {
@@ -17,24 +18,25 @@ export function memberIdArg(args: string[]): bigint {
 
 /**
  * Peer URLs checked the way etcd's Go client checks them before sending
- * (types.NewURLs): a scheme etcd knows, host:port, no path.
+ * (types.NewURLs, "fail-fast before panic in rafthttp"): each trimmed of
+ * spaces, parsed as Go's url.Parse parses it, then http(s) with host:port and
+ * no path, or unix(s).
  */
 export function validatePeerURLs(urls: string[]): void {
-  for (const u of urls) {
-    const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(u);
-    if (!m) {
-      if (/^[^/]*:/.test(u)) throw new EtcdctlError(`parse ${JSON.stringify(u)}: first path segment in URL cannot contain colon`);
+  for (const raw of urls) {
+    const u = raw.trim();
+    let url;
+    try {
+      url = goParseURL(u);
+    } catch (err) {
+      throw new EtcdctlError((err as Error).message);
+    }
+    if (url.scheme === 'http' || url.scheme === 'https') {
+      if (!goSplitsHostPort(url.host)) throw new EtcdctlError(`URL address does not have the form "host:port": ${u}`);
+      if (url.path !== '') throw new EtcdctlError(`URL must not contain a path: ${u}`);
+    } else if (url.scheme !== 'unix' && url.scheme !== 'unixs') {
       throw new EtcdctlError(`URL scheme must be http, https, unix, or unixs: ${u}`);
     }
-    if (!['http', 'https', 'unix', 'unixs'].includes(m[1].toLowerCase())) {
-      throw new EtcdctlError(`URL scheme must be http, https, unix, or unixs: ${u}`);
-    }
-    const rest = m[2].startsWith('//') ? m[2].slice(2) : m[2];
-    const slash = rest.search(/[/?#]/);
-    const host = slash < 0 ? rest : rest.slice(0, slash);
-    const path = slash < 0 ? '' : rest.slice(slash).replace(/[?#].*$/, '');
-    if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(host)) throw new EtcdctlError(`URL address does not have the form "host:port": ${u}`);
-    if (path !== '') throw new EtcdctlError(`URL must not contain a path: ${u}`);
   }
 }
 

@@ -30,6 +30,20 @@ test('peer URLs are checked like etcd\'s client checks them', () => {
   assert.throws(() => validatePeerURLs(['http://h']), { message: 'URL address does not have the form "host:port": http://h' });
   assert.throws(() => validatePeerURLs(['http://h:1/p']), { message: 'URL must not contain a path: http://h:1/p' });
   assert.throws(() => validatePeerURLs(['127.0.0.1:2380']), { message: 'parse "127.0.0.1:2380": first path segment in URL cannot contain colon' });
+  // Go's url.Parse errors (etcd members panic on such URLs, so they must never be sent).
+  assert.throws(() => validatePeerURLs(['http://h:abc']), { message: 'parse "http://h:abc": invalid port ":abc" after host' });
+  assert.throws(() => validatePeerURLs(['http://%zz:1']), { message: 'parse "http://%zz:1": invalid URL escape "%zz"' });
+  assert.throws(() => validatePeerURLs(['http://%41:1']), { message: 'parse "http://%41:1": invalid URL escape "%41"' });
+  assert.throws(() => validatePeerURLs(['http://a b:1']), { message: 'parse "http://a b:1": invalid character " " in host name' });
+  assert.throws(() => validatePeerURLs(['http://[::1:1']), { message: `parse "http://[::1:1": missing ']' in host` });
+  assert.throws(() => validatePeerURLs(['http://h\x01:1']), { message: 'parse "http://h\\x01:1": net/url: invalid control character in URL' });
+  assert.throws(() => validatePeerURLs([':1']), { message: 'parse ":1": missing protocol scheme' });
+  assert.throws(() => validatePeerURLs(['http:h:1']), { message: 'URL address does not have the form "host:port": http:h:1' });
+  assert.throws(() => validatePeerURLs(['http://h:1:2']), { message: 'URL address does not have the form "host:port": http://h:1:2' });
+  assert.throws(() => validatePeerURLs(['http://h:1/%zz']), { message: 'parse "http://h:1/%zz": invalid URL escape "%zz"' });
+  assert.throws(() => validatePeerURLs(['http://h:1#%zz']), { message: 'parse "http://h:1#%zz": invalid URL escape "%zz"' });
+  // Trimmed of spaces first; unix sockets are not checked further (3.5.13+); a query is no path.
+  validatePeerURLs([' http://127.0.0.1:2380 ', 'HTTP://H:1', 'http://u@h:1', 'http://h:1?x', 'http://[::1]:1', 'unix://foo', 'unixs:bar']);
 });
 
 function reply(type: string, msg: object): Reply {
