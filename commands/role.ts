@@ -124,7 +124,7 @@ async function runRevokePermission(ctx: Context): Promise<void> {
   const client = await ctx.client();
   const reply = await client.call('Auth.RoleRevokePermission', request).catch(fail);
   // The message shows the key as typed (an empty key stays empty) and the range end sent.
-  printer.roleRevokePermission(request.role, ctx.args[1], request.range_end, reply);
+  printer.roleRevokePermission(request.role, keyBytes(ctx.args[1]), request.range_end, reply);
 }
 
 export const roleCommand: CommandDef = {

@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { cleanEnv, OUR_BIN, REAL_ETCDCTL, runCommand, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { cleanEnv, OUR_BIN, REAL_ETCDCTL, runBytes, runCommand, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
 import { subcommandHelpAs35 } from './harness/help35.js';
 import { decode, encode } from '../src/proto/codec.js';
 import { createPrinter } from '../src/output/index.js';
@@ -508,6 +508,32 @@ function onTerminal(argv: string[], typed: string[], shell: string): Promise<Run
     });
   });
 }
+
+describe('role permissions on keys typed as bytes that are not UTF-8', () => {
+  test('grant, get and revoke print and store the bytes as etcdctl does', T, async (t) => {
+    await both(t, plain, ['role', 'add', 'rawkeys']);
+    const run = async (args: (string | Buffer)[]) => {
+      const [real, ours] = await Promise.all([
+        runBytes(REAL_ETCDCTL, [ep(plain.real), ...args]),
+        runBytes(process.execPath, [OUR_BIN, ep(plain.ours), ...args]),
+      ]);
+      assertSame(t, args.map((a) => a.toString()), real, ours);
+    };
+    const ff = Buffer.from([0xff]);
+    const fe = Buffer.from([0x2f, 0xfe]);
+    await run(['role', 'grant-permission', 'rawkeys', 'read', ff, '--prefix']);
+    await run(['role', 'grant-permission', 'rawkeys', 'write', fe, Buffer.from([0x2f, 0xff])]);
+    await run(['role', 'grant-permission', 'rawkeys', 'readwrite', fe]);
+    await both(t, plain, ['role', 'get', 'rawkeys']);
+    await both(t, plain, ['role', 'get', 'rawkeys', '-w', 'json']);
+    await assertSameStore(plain);
+    await run(['role', 'revoke-permission', 'rawkeys', ff, '--prefix']);
+    await run(['role', 'revoke-permission', 'rawkeys', fe, Buffer.from([0x2f, 0xff])]);
+    await run(['role', 'revoke-permission', 'rawkeys', fe]);
+    await assertSameStore(plain);
+    await both(t, plain, ['role', 'delete', 'rawkeys']);
+  });
+});
 
 describe('role get and revoke-permission: every kind of range', () => {
   test('grant single keys, ranges, prefixes, from-key, the empty key, raw bytes; get in every format; revoke each', T, async (t) => {

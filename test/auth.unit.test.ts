@@ -220,16 +220,17 @@ describe('role get rendering', () => {
 
 describe('revoke-permission messages', () => {
   test('single key, range, open ended (no closing bracket), the key as typed', () => {
-    assert.equal(roleRevokeSimple('r', '/a', b('')).toString(), 'Permission of key /a is revoked from role r\n');
-    assert.equal(roleRevokeSimple('r', '/x', b('/z')).toString(), 'Permission of range [/x, /z) is revoked from role r\n');
-    assert.equal(roleRevokeSimple('r', '/e', b([0])).toString(), 'Permission of range [/e, <open ended> is revoked from role r\n');
-    assert.equal(roleRevokeSimple('r', '', b([0])).toString(), 'Permission of range [, <open ended> is revoked from role r\n');
-    assert.equal(roleRevokeSimple('r', '', b('')).toString(), 'Permission of key  is revoked from role r\n');
-    assert.deepEqual(roleRevokeSimple('r', 'ÿ', b([0xc3, 0xc0])), Buffer.concat([b('Permission of range [ÿ, '), b([0xc3, 0xc0]), b(') is revoked from role r\n')]));
+    assert.equal(roleRevokeSimple('r', b('/a'), b('')).toString(), 'Permission of key /a is revoked from role r\n');
+    assert.equal(roleRevokeSimple('r', b('/x'), b('/z')).toString(), 'Permission of range [/x, /z) is revoked from role r\n');
+    assert.equal(roleRevokeSimple('r', b('/e'), b([0])).toString(), 'Permission of range [/e, <open ended> is revoked from role r\n');
+    assert.equal(roleRevokeSimple('r', b(''), b([0])).toString(), 'Permission of range [, <open ended> is revoked from role r\n');
+    assert.equal(roleRevokeSimple('r', b(''), b('')).toString(), 'Permission of key  is revoked from role r\n');
+    assert.deepEqual(roleRevokeSimple('r', b('ÿ'), b([0xc3, 0xc0])), Buffer.concat([b('Permission of range [ÿ, '), b([0xc3, 0xc0]), b(') is revoked from role r\n')]));
+    assert.deepEqual(roleRevokeSimple('r', b([0xff]), b([0])), Buffer.concat([b('Permission of range ['), b([0xff]), b(', <open ended> is revoked from role r\n')]));
     const r = reply('etcdserverpb.AuthRoleRevokePermissionResponse', { header });
-    assert.equal(text(print('fields', (p) => p.roleRevokePermission('r', '/a', b(''), r))), HDR_FIELDS);
-    assert.equal(text(print('json', (p) => p.roleRevokePermission('r', '/a', b(''), r))), `{"header":${HDR_JSON}}\n`);
-    expectUnsupported('table', (p) => p.roleRevokePermission('r', '/a', b(''), r));
+    assert.equal(text(print('fields', (p) => p.roleRevokePermission('r', b('/a'), b(''), r))), HDR_FIELDS);
+    assert.equal(text(print('json', (p) => p.roleRevokePermission('r', b('/a'), b(''), r))), `{"header":${HDR_JSON}}\n`);
+    expectUnsupported('table', (p) => p.roleRevokePermission('r', b('/a'), b(''), r));
   });
 });
 

@@ -51,11 +51,10 @@ export function roleGetSimple(role: string, perms: Permission[]): Buffer {
 }
 
 /**
- * `role revoke-permission` (simple). `key` is the key as typed (so an empty
+ * `role revoke-permission` (simple). `k` is the key as typed (so an empty
  * key prints as empty although "\0" was sent), `end` the range end sent.
  */
-export function roleRevokeSimple(role: string, key: string, end: Buffer): Buffer {
-  const k = Buffer.from(key, 'utf8');
+export function roleRevokeSimple(role: string, k: Buffer, end: Buffer): Buffer {
   if (end.length === 0) {
     return Buffer.concat([Buffer.from('Permission of key '), k, Buffer.from(` is revoked from role ${role}\n`)]);
   }

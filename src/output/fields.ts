@@ -53,7 +53,7 @@ export class FieldsPrinter extends UnsupportedPrinter implements Printer {
   }
   roleDelete(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
   roleGrantPermission(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
-  roleRevokePermission(_role: string, _key: string, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
+  roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusFields(s)); }
 
   get(r: Reply<RangeResponse>): void {

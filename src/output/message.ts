@@ -40,5 +40,5 @@ export abstract class MessagePrinter extends UnsupportedPrinter {
   roleList(r: Reply<AuthRoleListResponse>): void { this.message(r); }
   roleDelete(_role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
   roleGrantPermission(_role: string, r: Reply<AuthHeaderResponse>): void { this.message(r); }
-  roleRevokePermission(_role: string, _key: string, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.message(r); }
+  roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.message(r); }
 }

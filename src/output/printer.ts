@@ -69,7 +69,7 @@ export interface Printer {
   roleDelete(role: string, r: Reply<AuthHeaderResponse>): void;
   roleGrantPermission(role: string, r: Reply<AuthHeaderResponse>): void;
   /** `key` as typed on the command line, `end` the range end that was sent. */
-  roleRevokePermission(role: string, key: string, end: Buffer, r: Reply<AuthHeaderResponse>): void;
+  roleRevokePermission(role: string, key: Buffer, end: Buffer, r: Reply<AuthHeaderResponse>): void;
   // snapshot (commands/snapshot.ts; the texts are in snapshot.ts)
   snapshotStatus(s: SnapshotStatus): void;
 }
@@ -141,7 +141,7 @@ export class UnsupportedPrinter implements Printer {
   roleList(_r: Reply<AuthRoleListResponse>): void { throw unsupported(this.format); }
   roleDelete(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   roleGrantPermission(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
-  roleRevokePermission(_role: string, _key: string, _end: Buffer, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
+  roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   snapshotStatus(_s: SnapshotStatus): void { throw unsupported(this.format); }
 }
 

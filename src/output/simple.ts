@@ -52,7 +52,7 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   roleList(r: Reply<AuthRoleListResponse>): void { this.out.write(nameLines(r.msg.roles)); }
   roleDelete(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} deleted`); }
   roleGrantPermission(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} updated`); }
-  roleRevokePermission(role: string, key: string, end: Buffer, _r: Reply<AuthHeaderResponse>): void { this.out.write(roleRevokeSimple(role, key, end)); }
+  roleRevokePermission(role: string, key: Buffer, end: Buffer, _r: Reply<AuthHeaderResponse>): void { this.out.write(roleRevokeSimple(role, key, end)); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusSimple(s)); }
 
   /** A key line (unless --print-value-only) and a value line, bytes as they are. */
