@@ -381,13 +381,14 @@ export async function run(inv: Invocation): Promise<number> {
   }
 
   const globals = resolveGlobals(globalCli, env);
-  // An inherited flag's variable (ETCDCTL_CLUSTER for endpoint ...) that is set
-  // is not unknown here; nor, for watch, the variables that give its key.
+  // A set variable of an inherited flag (ETCDCTL_CLUSTER for endpoint ...) is
+  // not unknown here; for watch, neither are those that give its key (etcdctl
+  // adds flags for them). An empty one sets nothing, and is warned of.
   const inheritedEnv = new Set(pathOf(def).flatMap((d) => d.persistentFlags ?? []).map((s) => envName(s.name)));
   if (def.name === 'watch' && def.parent === root) inheritedEnv.add('ETCDCTL_WATCH_KEY').add('ETCDCTL_WATCH_RANGE_END');
   globals.unknownEnv = globals.unknownEnv.filter((v) => {
     const eq = v.indexOf('=');
-    return !(inheritedEnv.has(v.slice(0, eq)) && (eq < v.length - 1 || v.startsWith('ETCDCTL_WATCH_')));
+    return !(inheritedEnv.has(v.slice(0, eq)) && v.length > eq + 1);
   });
   // --debug's dump: the globals and the flags inherited from parents; none for
   // endpoint health, which etcdctl sets up without its usual client configuration.
