@@ -2,7 +2,8 @@
 import type { CommandDef, Context, IO } from '../src/cli/types.js';
 import { badArgs } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
-import { askPassword, isGoSpace, PromptInterrupted, readWord } from '../src/prompt.js';
+import { askPassword, PromptInterrupted, readWord } from '../src/prompt.js';
+import { goTrimSpace } from '../src/gotext.js';
 import { passwordAgainPrompt, passwordPrompt } from '../src/output/text.js';
 
 // ---- passwords ---------------------------------------------------------------
@@ -39,14 +40,6 @@ export function userAddOptions(args: string[], flags: Record<string, unknown>): 
   return { name, noPassword: false, password: { kind: 'given', password: arg.slice(colon + 1) } };
 }
 
-/** Go's strings.TrimSpace. */
-export function goTrimSpace(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isGoSpace(s[a])) a++;
-  while (b > a && isGoSpace(s[b - 1])) b--;
-  return s.slice(a, b);
-}
 
 type Ask = (prompt: string, io: IO) => Promise<string>;
 

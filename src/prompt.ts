@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { childProcess } from './builtins.js';
 import type { IO } from './cli/types.js';
 import { EtcdctlError } from './errors.js';
+import { isGoSpace } from './gotext.js';
 
 /**
  * What has been read from a stdin stream but not yet used: several reads in
@@ -195,11 +196,6 @@ function stdinIsDirectory(): boolean {
   } catch {
     return false;
   }
-}
-
-/** Go's unicode.IsSpace, which fmt's scanning uses. */
-export function isGoSpace(ch: string): boolean {
-  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(ch);
 }
 
 /**

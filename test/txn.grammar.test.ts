@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argify, parseCompare, readSection, scanCompare, goTrimSpace, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
+import { goTrimSpace } from '../src/gotext.js';
+import { argify, parseCompare, readSection, scanCompare, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
 import { TxnReader } from '../src/txn/reader.js';
 import { PassThrough, Readable } from 'node:stream';
 import { EtcdctlError } from '../src/errors.js';

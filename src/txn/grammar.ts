@@ -15,6 +15,7 @@ import { goQuote } from '../output/goquote.js';
 import { FlagValueError } from '../config/flags.js';
 import { parseDecInt64, parseHexInt64 } from '../ids.js';
 import { BINARY_MARK, keyBytes } from '../keys.js';
+import { goTrimSpace, isGoSpace } from '../gotext.js';
 
 export const CompareResult = { EQUAL: 0, GREATER: 1, LESS: 2, NOT_EQUAL: 3 } as const;
 export const CompareTarget = { VERSION: 0, CREATE: 1, MOD: 2, VALUE: 3, LEASE: 4 } as const;
@@ -40,22 +41,6 @@ function invalidInput(message: string): EtcdctlError {
 /** Why a scan stopped. etcdctl never shows it for this format: only how far the scan got. */
 class ScanError extends Error {}
 
-/**
- * The characters fmt's scanning takes for spaces (its own table, which is the
- * set of unicode.IsSpace). All of them are in the BMP, so one UTF-16 unit each.
- */
-export function isScanSpace(c: string | undefined): boolean {
-  return c !== undefined && /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(c);
-}
-
-/** Go's strings.TrimSpace (unlike String.prototype.trim, it keeps U+FEFF and removes U+0085). */
-export function goTrimSpace(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isScanSpace(s[a])) a++;
-  while (b > a && isScanSpace(s[b - 1])) b--;
-  return s.slice(a, b);
-}
 
 /** What Sscanf stored before it stopped, and how many operands it filled (n). */
 export interface CompareScan {
@@ -80,7 +65,7 @@ export function scanCompare(s: string): CompareScan {
   };
   // ss.SkipSpace; a newline (which a trimmed line never holds) ends the scan.
   const skipSpace = () => {
-    while (pos < s.length && isScanSpace(s[pos])) {
+    while (pos < s.length && isGoSpace(s[pos])) {
       if (s[pos] === '\n') stop('unexpected newline');
       pos++;
     }
@@ -89,9 +74,9 @@ export function scanCompare(s: string): CompareScan {
   const formatSpace = () => {
     if (pos >= s.length) return;
     const c = s[pos];
-    if (!isScanSpace(c)) stop('expected space in input to match format');
+    if (!isGoSpace(c)) stop('expected space in input to match format');
     if (c === '\n') stop('newline in input does not match format');
-    while (pos < s.length && isScanSpace(s[pos]) && s[pos] !== '\n') pos++;
+    while (pos < s.length && isGoSpace(s[pos]) && s[pos] !== '\n') pos++;
   };
   // %q (ss.quotedString), after the verb's SkipSpace and notEOF.
   const quoted = (): string => {
@@ -128,7 +113,7 @@ export function scanCompare(s: string): CompareScan {
     skipSpace();
     if (pos >= s.length) stop('EOF');
     const start = pos;
-    while (pos < s.length && !isScanSpace(s[pos])) pos++;
+    while (pos < s.length && !isGoSpace(s[pos])) pos++;
     out.op = s.slice(start, pos);
     out.n = 2;
     formatSpace();
