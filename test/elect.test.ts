@@ -64,7 +64,13 @@ test('elect through member crashes: one leader at a time, handover on Ctrl-C, th
       assert.equal(await c.proc.exited, 0, `${c.name}: ${c.proc.out.stderr}`);
     };
     const expectLeader = async (name: string) => {
-      await until(`${name} to lead`, () => leaders().includes(name), 20000);
+      try {
+        await until(`${name} to lead`, () => leaders().includes(name), 20000);
+      } catch (err) {
+        for (const c of contenders) step(`${c.name} exit=${c.proc.child.exitCode} signal=${c.proc.child.signalCode} stderr: ${JSON.stringify(c.proc.out.stderr.slice(-2000))}`);
+        step(`candidates: ${JSON.stringify(await candidates())}`);
+        throw err;
+      }
       assert.deepEqual(leaders(), [name]);
       step(`${name} leads`);
     };
@@ -131,7 +137,10 @@ test('elect through member crashes: one leader at a time, handover on Ctrl-C, th
       if (c.name.startsWith('c')) assert.match(left, /already expired/, `${c.name}: ${left}`);
       else assert.match(left, /granted with TTL\(60s\)/, `${c.name}: ${left}`);
     }
-    await until('the observer to see every leader', () => observer.out.stdout.length >= expected.length);
+    await until('the observer to see every leader', () => observer.out.stdout.length >= expected.length).catch((err) => {
+      step(`observer exit=${observer.child.exitCode} signal=${observer.child.signalCode} stdout=${JSON.stringify(observer.out.stdout)} stderr=${JSON.stringify(observer.out.stderr)}; expected ${JSON.stringify(expected)}`);
+      throw err;
+    });
     await sleep(300);
     observer.child.kill('SIGINT');
     assert.equal(await observer.exited, 0);
