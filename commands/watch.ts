@@ -19,6 +19,10 @@ export interface WatchArgs {
   exec: string[];
 }
 
+/** etcdctl's argument errors of watch, on the command line and in -i request lines. */
+const ERR_SEPARATOR = 'bad number of arguments (found separator --, but no commands)';
+const ERR_CONFLICT_ENV = 'bad number of arguments (found conflicting environment key)';
+
 /**
  * Splits watch's arguments into what to watch and what to run, with
  * ETCDCTL_WATCH_KEY / ETCDCTL_WATCH_RANGE_END standing in for the key.
@@ -26,8 +30,8 @@ export interface WatchArgs {
 export function parseWatchArgs(args: string[], dashAt: number, envKey: string, envRange: string): WatchArgs {
   const positional = dashAt >= 0 ? args.slice(0, dashAt) : args;
   const exec = dashAt >= 0 ? args.slice(dashAt) : [];
-  if (dashAt >= 0 && exec.length === 0) throw badArgs('bad number of arguments (found separator --, but no commands)');
-  if (envKey !== '' && positional.length > 0) throw badArgs('bad number of arguments (found conflicting environment key)');
+  if (dashAt >= 0 && exec.length === 0) throw badArgs(ERR_SEPARATOR);
+  if (envKey !== '' && positional.length > 0) throw badArgs(ERR_CONFLICT_ENV);
   if (dashAt < 0 && positional.length === 0 && envKey === '') throw badArgs('bad number of arguments');
   const watchArgs = envKey !== '' ? (envRange !== '' ? [envKey, envRange] : [envKey]) : positional;
   return { watchArgs, exec };
@@ -313,8 +317,6 @@ function goQuoteByte(c: number): string {
   return `'\\u${c.toString(16).padStart(4, '0')}'`;
 }
 
-const ERR_SEPARATOR = 'bad number of arguments (found separator --, but no commands)';
-const ERR_CONFLICT_ENV = 'bad number of arguments (found conflicting environment key)';
 
 /**
  * One `watch ...` request of watch -i (`tokens`: the words after "watch"),

@@ -56,7 +56,7 @@ function isExecutable(file: string): boolean {
  * is ".", and a match that is not an absolute path is refused); any other
  * name is run as it is, relative to the current directory.
  */
-export function resolveCommand(name: string, pathEnv: string | undefined): { file: string } | { error: string } {
+function resolveCommand(name: string, pathEnv: string | undefined): { file: string } | { error: string } {
   if (name === '') return { error: 'exec: no command' };
   const lookPathError = (why: string) => ({ error: `exec: ${goQuote(name)}: ${why}` });
   // filepath.Base("/") is "/" itself, so Go looks "/" up, and finds a directory.
