@@ -5,7 +5,7 @@ import { formatDuration } from '../src/config/duration.js';
 import { errorText } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EndpointHashKV, EndpointHealth, EndpointStatus } from '../src/output/printer.js';
-import type { AlarmResponse } from '../src/proto/types.js';
+import type { AlarmResponse } from '../src/proto/types.gen.js';
 
 /** The text etcdctl shows for a failure inside a per-endpoint result. */
 export function failureText(err: unknown): string {

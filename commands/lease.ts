@@ -7,7 +7,7 @@ import { toEtcdctlError } from '../src/client/errors.js';
 import type { Reply } from '../src/client/client.js';
 import type {
   LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
-} from '../src/proto/types.js';
+} from '../src/proto/types.gen.js';
 
 // ---- arguments -------------------------------------------------------------
 

@@ -4,9 +4,9 @@ import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
 import { toEtcdctlError } from '../src/client/errors.js';
-import { encode } from '../src/proto/codec.js';
+import { encodeMessage } from '../src/proto/registry.js';
 import { failureText, loginFirst, targetEndpoints } from './endpoint.js';
-import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.js';
+import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.gen.js';
 import type { Reply } from '../src/client/client.js';
 
 const ALARM_GET = 0;
@@ -35,8 +35,8 @@ async function runAlarmDisarm(ctx: Context): Promise<void> {
       const r = await client.call<AlarmResponse>('Maintenance.Alarm', { action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
       disarmed.push(...r.msg.alarms);
     }
-    const msg = { alarms: disarmed };
-    const reply: Reply<AlarmResponse> = { msg, raw: encode('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
+    const msg = { header: null, alarms: disarmed };
+    const reply: Reply<AlarmResponse> = { msg, raw: encodeMessage('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
     printer.alarm(reply);
   } catch (err) {
     throw toEtcdctlError(err);

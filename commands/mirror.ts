@@ -7,7 +7,7 @@ import { badArgs, EtcdctlError } from '../src/errors.js';
 import { toEtcdctlError } from '../src/client/errors.js';
 import { applyRangeFlags, keyBytes, prefixEnd } from '../src/keys.js';
 import type { EtcdClient, Reply } from '../src/client/client.js';
-import type { RangeResponse, WatchResponse } from '../src/proto/types.js';
+import type { RangeResponse, WatchResponse } from '../src/proto/types.gen.js';
 
 const BATCH = 1000n;
 

@@ -9,7 +9,7 @@ import { goSignalName, startCommand } from '../src/goexec.js';
 import { goQuote } from '../src/output/goquote.js';
 import type { Reply } from '../src/client/client.js';
 import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
-import type { WatchResponse } from '../src/proto/types.js';
+import type { WatchResponse } from '../src/proto/types.gen.js';
 import { FlagValueError, parseFlagValue, type FlagSpec, type FlagValue } from '../src/config/flags.js';
 
 export interface WatchArgs {

@@ -1,279 +1,242 @@
 #!/usr/bin/env node
-// Build step: read proto/*.proto with protobufjs and write
-// src/proto/schema.gen.ts, a plain-data description of every message, enum
-// and service method. The runtime codec (src/proto/codec.ts) works from that
-// file only, so nothing parses .proto text when the CLI starts.
+// Build step: read proto/*.proto with protobufjs and write two files.
+//
+//  - src/proto/descriptors.gen.ts: for each gRPC service, the protobufjs JSON
+//    descriptor of that service and of the messages it reaches (as JSON
+//    text), which @grpc/proto-loader's fromJSON turns into method and
+//    message definitions at run time. A command loads only the service it
+//    calls, and nothing parses .proto text when the CLI starts.
+//  - src/proto/types.gen.ts: the TypeScript shape of every message as the
+//    definitions decode it (see src/proto/registry.ts for the options), the
+//    enums as constant objects, and one interface per service whose methods
+//    the typed client (src/client/services.ts) offers.
 //
 // Usage (from the repository root): node scripts/gen-proto.mjs
-//
 // The output is deterministic: same .proto input, same bytes out.
 
-import { readdirSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const protoDir = join(repoRoot, 'proto');
-const outFile = join(repoRoot, 'src', 'proto', 'schema.gen.ts');
-
-const SCALAR_TYPES = new Set([
-  'double', 'float',
-  'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64',
-  'bool', 'string', 'bytes',
-]);
-
-// Types that may be sent packed when repeated (everything but string/bytes).
-const PACKABLE = new Set([...SCALAR_TYPES].filter((t) => t !== 'string' && t !== 'bytes'));
-
-function stripDot(name) {
-  return name.startsWith('.') ? name.slice(1) : name;
-}
+const outDir = join(repoRoot, 'src', 'proto');
 
 function fail(message) {
   console.error(`gen-proto: ${message}`);
   process.exit(1);
 }
 
-// ---------------------------------------------------------------------------
-// Load
-
-const protoFiles = readdirSync(protoDir)
-  .filter((f) => f.endsWith('.proto'))
-  .sort();
+const protoFiles = readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort();
 if (protoFiles.length === 0) fail(`no .proto files in ${protoDir}`);
 
 const root = new protobuf.Root();
-// keepCase: field names must stay exactly as written (cluster_id, peerURLs, ID).
+// keepCase: field names stay exactly as written (cluster_id, peerURLs, ID).
 root.loadSync(protoFiles.map((f) => join(protoDir, f)), { keepCase: true });
 root.resolveAll();
 
+const stripDot = (name) => (name.startsWith('.') ? name.slice(1) : name);
+
 // ---------------------------------------------------------------------------
-// Collect messages, enums and services in a stable order: namespaces by name,
-// then declaration order inside each namespace, nested types after their parent.
+// Every message, enum and service, in a stable order.
 
 const messages = [];
 const enums = [];
 const services = [];
-
 function visit(ns) {
   for (const item of ns.nestedArray) {
     if (item instanceof protobuf.Type) {
       messages.push(item);
       visit(item);
-    } else if (item instanceof protobuf.Enum) {
-      enums.push(item);
-    } else if (item instanceof protobuf.Service) {
-      services.push(item);
-    } else if (item instanceof protobuf.Namespace) {
-      visit(item);
-    }
+    } else if (item instanceof protobuf.Enum) enums.push(item);
+    else if (item instanceof protobuf.Service) services.push(item);
+    else if (item instanceof protobuf.Namespace) visit(item);
   }
 }
+visit(root);
 
-const topLevel = [...root.nestedArray].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-for (const ns of topLevel) {
-  if (ns instanceof protobuf.Namespace && !(ns instanceof protobuf.Type) && !(ns instanceof protobuf.Service)) {
-    visit(ns);
-  } else {
-    fail(`top-level ${ns.name} is not inside a package; every .proto here must declare a package`);
+for (const t of messages) {
+  for (const f of t.fieldsArray) {
+    const where = `${stripDot(t.fullName)}.${f.name}`;
+    if (f.map) fail(`${where}: map fields are not supported`);
+    if (f.required) fail(`${where}: proto2 'required' is not supported`);
+    if (f.options && f.options.proto3_optional) fail(`${where}: proto3 'optional' is not supported`);
   }
 }
 
 // ---------------------------------------------------------------------------
-// Describe
+// One descriptor per service: the JSON of the whole tree, keeping only the
+// service itself and the types it reaches (with their parents, which nest them).
 
-function describeField(type, field) {
-  const where = `${stripDot(type.fullName)}.${field.name}`;
-  if (field.map) fail(`${where}: map fields are not supported by the codec`);
-  if (field.options && field.options.proto3_optional) fail(`${where}: proto3 'optional' is not supported by the codec`);
-  if (field.required) fail(`${where}: proto2 'required' is not supported by the codec`);
-
-  let kind;
-  let typeName;
-  if (SCALAR_TYPES.has(field.type)) {
-    kind = 'scalar';
-    typeName = field.type;
-  } else if (field.resolvedType instanceof protobuf.Enum) {
-    kind = 'enum';
-    typeName = stripDot(field.resolvedType.fullName);
-  } else if (field.resolvedType instanceof protobuf.Type) {
-    if (field.resolvedType.group) fail(`${where}: groups are not supported by the codec`);
-    kind = 'message';
-    typeName = stripDot(field.resolvedType.fullName);
-  } else {
-    fail(`${where}: cannot resolve type ${field.type}`);
-  }
-
-  if (field.repeated && (kind === 'enum' || PACKABLE.has(typeName)) && !field.packed) {
-    fail(`${where}: [packed = false] is not supported by the codec`);
-  }
-  if (field.repeated && field.partOf) fail(`${where}: repeated field inside a oneof`);
-
-  return {
-    name: field.name,
-    no: field.id,
-    kind,
-    type: typeName,
-    repeated: field.repeated,
-    oneof: field.partOf ? field.partOf.name : undefined,
+function reachable(service) {
+  const keep = new Set();
+  const add = (t) => {
+    if (keep.has(t)) return;
+    keep.add(t);
+    if (t instanceof protobuf.Type) for (const f of t.fieldsArray) if (f.resolvedType) add(f.resolvedType);
+    if (t.parent instanceof protobuf.Type) add(t.parent);
   };
-}
-
-function describeMessage(type) {
-  const fields = type.fieldsArray.map((f) => describeField(type, f));
-  const seen = new Set();
-  for (const f of fields) {
-    if (seen.has(f.no)) fail(`${stripDot(type.fullName)}: field number ${f.no} used twice`);
-    seen.add(f.no);
+  for (const m of service.methodsArray) {
+    add(m.resolvedRequestType);
+    add(m.resolvedResponseType);
   }
-  const oneofs = [];
-  for (const f of fields) {
-    if (f.oneof !== undefined && !oneofs.includes(f.oneof)) oneofs.push(f.oneof);
-  }
-  return { name: stripDot(type.fullName), fields, oneofs };
+  return keep;
 }
 
-function describeEnum(en) {
-  return {
-    name: stripDot(en.fullName),
-    values: Object.keys(en.values).map((k) => [k, en.values[k]]),
-  };
-}
-
-function describeMethods(service) {
-  const serviceName = stripDot(service.fullName);
-  return service.methodsArray.map((m) => {
-    if (!(m.resolvedRequestType instanceof protobuf.Type) || !(m.resolvedResponseType instanceof protobuf.Type)) {
-      fail(`${serviceName}.${m.name}: request or response type not resolved`);
+function pruned(ns, json, keep, service) {
+  const nested = {};
+  for (const [name, childJson] of Object.entries(json.nested ?? {})) {
+    const obj = ns.nested[name];
+    if (obj instanceof protobuf.Service) {
+      if (obj === service) nested[name] = childJson;
+    } else if (obj instanceof protobuf.Type || obj instanceof protobuf.Enum) {
+      if (!keep.has(obj)) continue;
+      const copy = { ...childJson };
+      delete copy.nested;
+      if (obj instanceof protobuf.Type) {
+        const inner = pruned(obj, childJson, keep, service);
+        if (inner) copy.nested = inner;
+      }
+      nested[name] = copy;
+    } else if (obj instanceof protobuf.Namespace) {
+      const inner = pruned(obj, childJson, keep, service);
+      if (inner) nested[name] = { ...childJson, nested: inner };
     }
-    return {
-      path: `/${serviceName}/${m.name}`,
-      service: serviceName,
-      name: m.name,
-      requestType: stripDot(m.resolvedRequestType.fullName),
-      responseType: stripDot(m.resolvedResponseType.fullName),
-      requestStream: Boolean(m.requestStream),
-      responseStream: Boolean(m.responseStream),
-    };
-  });
+  }
+  return Object.keys(nested).length > 0 ? nested : undefined;
 }
 
-// ---------------------------------------------------------------------------
-// Emit TypeScript
+const rootJson = root.toJSON();
+const descriptors = {};
+const typeService = {};
+for (const s of services) {
+  const keep = reachable(s);
+  descriptors[s.name] = JSON.stringify({ nested: pruned(root, rootJson, keep, s) });
+  for (const t of keep) {
+    const name = stripDot(t.fullName);
+    if (t instanceof protobuf.Type && !(name in typeService)) typeService[name] = s.name;
+  }
+}
+// Messages no service uses (authpb.User, authpb.Role: what the server stores) are in a descriptor of everything.
+descriptors.All = JSON.stringify({ nested: rootJson.nested });
+for (const t of messages) {
+  const name = stripDot(t.fullName);
+  if (!(name in typeService)) typeService[name] = 'All';
+}
 
 const q = (s) => JSON.stringify(s);
+const serviceNames = services.map((s) => s.name);
+const header = ['// generated by scripts/gen-proto.mjs from ' + protoFiles.map((f) => 'proto/' + f).join(', ') + ', do not edit', ''];
 
-function emitField(f) {
-  let s = `{ name: ${q(f.name)}, no: ${f.no}, kind: ${q(f.kind)}, type: ${q(f.type)}`;
-  if (f.repeated) s += ', repeated: true';
-  if (f.oneof !== undefined) s += `, oneof: ${q(f.oneof)}`;
-  return s + ' }';
+const d = [...header];
+d.push(`export type ServiceName = ${serviceNames.map(q).join(' | ')};`);
+d.push('');
+d.push('/** protobufjs JSON descriptors: one per service, of the service and the types it reaches; All has every type. */');
+d.push('export const DESCRIPTORS: { readonly [S in ServiceName | \'All\']: string } = {');
+for (const [name, text] of Object.entries(descriptors)) d.push(`  ${name}: ${q(text)},`);
+d.push('};');
+d.push('');
+d.push('/** The descriptor each message type is found in. */');
+d.push("export const TYPE_HOME: { readonly [typeName: string]: ServiceName | 'All' } = {");
+for (const [name, s] of Object.entries(typeService)) d.push(`  ${q(name)}: ${q(s)},`);
+d.push('};');
+d.push('');
+d.push('/** The full name of each method\'s request type, e.g. KV.Range: etcdserverpb.RangeRequest. */');
+d.push('export const REQUEST_TYPES: { readonly [method: string]: string } = {');
+for (const s of services) for (const m of s.methodsArray) d.push(`  ${q(s.name + '.' + m.name)}: ${q(stripDot(m.resolvedRequestType.fullName))},`);
+d.push('};');
+d.push('');
+d.push('/** The full name of each method\'s response type, e.g. KV.Range: etcdserverpb.RangeResponse. */');
+d.push('export const RESPONSE_TYPES: { readonly [method: string]: string } = {');
+for (const s of services) for (const m of s.methodsArray) d.push(`  ${q(s.name + '.' + m.name)}: ${q(stripDot(m.resolvedResponseType.fullName))},`);
+d.push('};');
+d.push('');
+d.push('/** Package-qualified service names, e.g. KV: etcdserverpb.KV. */');
+d.push('export const SERVICE_PATHS: { readonly [S in ServiceName]: string } = {');
+for (const s of services) d.push(`  ${s.name}: ${q(stripDot(s.fullName))},`);
+d.push('};');
+d.push('');
+
+// ---------------------------------------------------------------------------
+// TypeScript shapes. Names are the messages' own (unqualified); nested types
+// are Parent_Child. Two messages of the same name would clash: refused.
+
+const tsName = (t) => {
+  const parts = [];
+  for (let x = t; x && !(x instanceof protobuf.Root) && (x instanceof protobuf.Type || x instanceof protobuf.Enum); x = x.parent) parts.unshift(x.name);
+  return parts.join('_');
+};
+const seenNames = new Map();
+for (const t of [...messages, ...enums]) {
+  const n = tsName(t);
+  if (seenNames.has(n)) fail(`${t.fullName} and ${seenNames.get(n)} would both be called ${n}`);
+  seenNames.set(n, t.fullName);
 }
 
-const out = [];
-out.push('// generated by scripts/gen-proto.mjs, do not edit');
-out.push(`// Source: ${protoFiles.map((f) => 'proto/' + f).join(', ')}`);
-out.push('');
-out.push('/* eslint-disable */');
-out.push('');
-out.push("export type FieldKind = 'scalar' | 'enum' | 'message';");
-out.push('');
-out.push('export interface FieldSchema {');
-out.push('  /** Field name exactly as written in the .proto file. */');
-out.push('  readonly name: string;');
-out.push('  /** Field number (wire tag). */');
-out.push('  readonly no: number;');
-out.push('  readonly kind: FieldKind;');
-out.push('  /** Scalar type name (int64, bytes, ...) or fully qualified enum / message name. */');
-out.push('  readonly type: string;');
-out.push('  readonly repeated?: boolean;');
-out.push('  /** Name of the oneof this field belongs to, if any. */');
-out.push('  readonly oneof?: string;');
-out.push('}');
-out.push('');
-out.push('export interface MessageSchema {');
-out.push('  /** Fully qualified name without leading dot, e.g. etcdserverpb.RangeResponse. */');
-out.push('  readonly name: string;');
-out.push('  /** Fields in declaration order. */');
-out.push('  readonly fields: readonly FieldSchema[];');
-out.push('  /** Oneof names in declaration order (of their first member). */');
-out.push('  readonly oneofs: readonly string[];');
-out.push('}');
-out.push('');
-out.push('export interface EnumSchema {');
-out.push('  readonly name: string;');
-out.push('  /** [value name, number] in declaration order. */');
-out.push('  readonly values: readonly (readonly [string, number])[];');
-out.push('}');
-out.push('');
-out.push('export interface MethodSchema {');
-out.push('  /** gRPC path, e.g. /etcdserverpb.KV/Range. */');
-out.push('  readonly path: string;');
-out.push('  /** Fully qualified service name, e.g. etcdserverpb.KV. */');
-out.push('  readonly service: string;');
-out.push('  /** Method name, e.g. Range. */');
-out.push('  readonly name: string;');
-out.push('  readonly requestType: string;');
-out.push('  readonly responseType: string;');
-out.push('  readonly requestStream: boolean;');
-out.push('  readonly responseStream: boolean;');
-out.push('}');
-out.push('');
-
-// The message table is emitted as JSON text: V8 parses JSON much faster than
-// an object literal of the same size, and this table is loaded on every run.
-const messageTable = {};
-for (const type of messages) {
-  const m = describeMessage(type);
-  messageTable[m.name] = {
-    name: m.name,
-    fields: m.fields.map((f) => ({
-      name: f.name,
-      no: f.no,
-      kind: f.kind,
-      type: f.type,
-      ...(f.repeated ? { repeated: true } : {}),
-      ...(f.oneof !== undefined ? { oneof: f.oneof } : {}),
-    })),
-    oneofs: m.oneofs,
-  };
+const INT64 = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+const NUMBER = new Set(['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'float', 'double']);
+function fieldType(f) {
+  if (INT64.has(f.type)) return 'bigint';
+  if (NUMBER.has(f.type)) return 'number';
+  if (f.type === 'bool') return 'boolean';
+  if (f.type === 'string') return 'string';
+  if (f.type === 'bytes') return 'Buffer';
+  if (f.resolvedType instanceof protobuf.Enum) return 'number';
+  if (f.resolvedType instanceof protobuf.Type) return tsName(f.resolvedType);
+  fail(`cannot type ${f.fullName}`);
 }
-out.push('export const MESSAGES: { readonly [typeName: string]: MessageSchema } = JSON.parse(');
-out.push(`  ${q(JSON.stringify(messageTable))},`);
-out.push(');');
-out.push('');
 
-out.push('export const ENUMS: { readonly [typeName: string]: EnumSchema } = {');
-for (const en of enums) {
-  const e = describeEnum(en);
-  const vals = e.values.map(([k, v]) => `[${q(k)}, ${v}]`).join(', ');
-  out.push(`  ${q(e.name)}: { name: ${q(e.name)}, values: [${vals}] },`);
-}
-out.push('};');
-out.push('');
-
-out.push('export const METHODS: { readonly [path: string]: MethodSchema } = {');
-for (const service of services) {
-  for (const m of describeMethods(service)) {
-    out.push(`  ${q(m.path)}: {`);
-    out.push(`    path: ${q(m.path)}, service: ${q(m.service)}, name: ${q(m.name)},`);
-    out.push(`    requestType: ${q(m.requestType)}, responseType: ${q(m.responseType)},`);
-    out.push(`    requestStream: ${m.requestStream}, responseStream: ${m.responseStream},`);
-    out.push('  },');
+const t = [...header];
+t.push('/*');
+t.push(' * Decoded messages: field names as in the .proto files; 64-bit integers are');
+t.push(' * bigint, bytes are Buffer, enums are numbers; every scalar and list field is');
+t.push(' * present with its zero value; a sub-message that was not sent is null; of a');
+t.push(' * oneof only the member that was sent is there. Requests may leave any field');
+t.push(' * out (see Input).');
+t.push(' */');
+t.push('');
+for (const m of messages) {
+  t.push(`/** ${stripDot(m.fullName)} */`);
+  t.push(`export interface ${tsName(m)} {`);
+  for (const f of m.fieldsArray) {
+    const ty = fieldType(f);
+    if (f.repeated) t.push(`  ${f.name}: ${ty}[];`);
+    else if (f.partOf) t.push(`  ${f.name}?: ${ty};`);
+    else if (f.resolvedType instanceof protobuf.Type) t.push(`  ${f.name}: ${ty} | null;`);
+    else t.push(`  ${f.name}: ${ty};`);
   }
+  t.push('}');
+  t.push('');
 }
-out.push('};');
-out.push('');
+for (const e of enums) {
+  t.push(`/** ${stripDot(e.fullName)} */`);
+  t.push(`export const ${tsName(e)} = {`);
+  for (const [k, v] of Object.entries(e.values)) t.push(`  ${k}: ${v},`);
+  t.push('} as const;');
+  t.push('');
+}
+t.push('/** What a request may be given: any field left out, numbers or decimal text for 64-bit ones. */');
+t.push('export type Input<T> = T extends Buffer ? Buffer | Uint8Array : T extends bigint ? bigint | number | string : T extends Array<infer U> ? Input<U>[] : T extends object ? { [K in keyof T]?: Input<T[K]> | null } : T;');
+t.push('');
+t.push('/** Each service\'s methods: the request and response types, and whether each side streams. */');
+t.push('export interface Methods {');
+for (const s of services) {
+  t.push(`  ${s.name}: {`);
+  for (const m of s.methodsArray) {
+    t.push(`    ${m.name}: { request: ${tsName(m.resolvedRequestType)}; response: ${tsName(m.resolvedResponseType)}; requestStream: ${Boolean(m.requestStream)}; responseStream: ${Boolean(m.responseStream)}; type: ${q(stripDot(m.resolvedResponseType.fullName))} };`);
+  }
+  t.push('  };');
+}
+t.push('}');
+t.push('');
+t.push('/** The methods of each service, by name. */');
+t.push('export const METHOD_NAMES: { readonly [S in keyof Methods]: readonly (keyof Methods[S] & string)[] } = {');
+for (const s of services) t.push(`  ${s.name}: [${s.methodsArray.map((m) => q(m.name)).join(', ')}],`);
+t.push('};');
+t.push('');
 
-const text = out.join('\n');
-mkdirSync(dirname(outFile), { recursive: true });
-// Leave the file untouched when nothing changed, so tsc incremental builds stay quiet.
-if (!existsSync(outFile) || readFileSync(outFile, 'utf8') !== text) {
-  writeFileSync(outFile, text);
-}
-console.log(
-  `gen-proto: ${messages.length} messages, ${enums.length} enums, ` +
-    `${services.reduce((n, s) => n + s.methodsArray.length, 0)} methods -> ${outFile.slice(repoRoot.length + 1)}`,
-);
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'descriptors.gen.ts'), d.join('\n'));
+writeFileSync(join(outDir, 'types.gen.ts'), t.join('\n'));
+console.log(`gen-proto: ${messages.length} messages, ${enums.length} enums, ${services.length} services -> src/proto/descriptors.gen.ts, src/proto/types.gen.ts`);

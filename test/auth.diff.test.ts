@@ -23,7 +23,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { cleanEnv, OUR_BIN, REAL_ETCDCTL, runBytes, runCommand, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
 import { subcommandHelpAs35 } from './harness/help35.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { createPrinter } from '../src/output/index.js';
 
 const T = { timeout: 120000 };

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { createPrinter } from '../src/output/index.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import type { Reply } from '../src/client/client.js';
 import { EtcdctlError } from '../src/errors.js';
 import { grantPermissionRequest, permissionType, permRange, revokePermissionRequest } from '../commands/role.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { humanBytes } from '../src/output/humanize.js';
 import { memberIdArg, validatePeerURLs } from '../commands/member.js';
 import { createPrinter } from '../src/output/index.js';
-import { encode, decode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';
 import type { Reply } from '../src/client/client.js';
 

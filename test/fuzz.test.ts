@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { argify, parseCompare, goUnquote } from '../src/txn/grammar.js';
 import { parseDuration, DurationError } from '../src/config/duration.js';
 import { parseFlagValue, FlagValueError, type FlagSpec } from '../src/config/flags.js';
-import { decode } from '../src/proto/codec.js';
+import { decodeMessage as decode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';
 import { run, loadPrinters } from '../src/cli/main.js';
 import { rootCommand } from '../commands/index.js';

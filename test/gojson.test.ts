@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { goJSON, goString, goBytesBase64, goCamelCase, setGoJSONShortBackspaceFormFeed } from '../src/output/gojson.js';
 
 const CLUSTER_ID = 15118495548433857066n;
 const MEMBER_ID = 13668033151171901709n;
 
 /** Encode, decode, then print: what the CLI does with a server reply. */
-function viaWire(typeName: string, msg: unknown): string {
+function viaWire(typeName: string, msg: object): string {
   return goJSON(typeName, decode(typeName, encode(typeName, msg)));
 }
 

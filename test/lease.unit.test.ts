@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { createPrinter } from '../src/output/index.js';
 import { TextPrinter } from '../src/output/text.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';
 import { GrpcError, Status } from '../src/client/status.js';
 import { goHex016 } from '../src/ids.js';

@@ -29,7 +29,7 @@ test('the key rewrite and the batching by revision', () => {
   assert.deepEqual(rewriteKey(Buffer.from('/mm/a/mm'), Buffer.from('/mm'), Buffer.from('/copy')), Buffer.from('/copy/a/mm'));
   assert.deepEqual(rewriteKey(Buffer.from('k'), Buffer.alloc(0), Buffer.from('/x/')), Buffer.from('/x/k'));
   const kv = (k: string, rev: bigint) => ({ key: Buffer.from(k), value: Buffer.from('v'), mod_revision: rev, create_revision: rev, version: 1n, lease: 0n });
-  const events = [{ type: 0, kv: kv('a', 5n) }, { type: 0, kv: kv('b', 5n) }, { type: 1, kv: kv('c', 6n) }, { type: 0, kv: kv('d', 6n) }, { type: 0, kv: kv('e', 6n) }];
+  const events = [{ type: 0, kv: kv('a', 5n), prev_kv: null }, { type: 0, kv: kv('b', 5n), prev_kv: null }, { type: 1, kv: kv('c', 6n), prev_kv: null }, { type: 0, kv: kv('d', 6n), prev_kv: null }, { type: 0, kv: kv('e', 6n), prev_kv: null }];
   assert.equal(txnsFor(events, (k) => k, 128).map((t) => t.length).join(','), '2,3');
   assert.equal(txnsFor(events, (k) => k, 2).map((t) => t.length).join(','), '2,2,1');
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrinter } from '../src/output/index.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { renderTable, layoutCell } from '../src/output/tablewriter.js';
 import { goQuote, hexEscape } from '../src/output/goquote.js';
 import { tabwrite } from '../src/cli/tabwriter.js';

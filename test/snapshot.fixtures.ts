@@ -7,9 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { createHash, type Hash } from 'node:crypto';
 import { EtcdClient } from '../src/client/client.js';
 import { parseEndpoint } from '../src/client/endpoints.js';
-import { frame as grpcFrame } from '../src/client/grpc.js';
 import { sleep } from './harness/process.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
+
+/** A gRPC message frame: no compression, the length, the message. */
+function grpcFrame(message: Uint8Array): Buffer {
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(message.length, 1);
+  return Buffer.concat([head, message]);
+}
 
 /** A client of our own on `url`, for setting up data fast (no process per request). */
 export function directClient(url: string): EtcdClient {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { spawn } from 'node:child_process';
 import { runReal, runOurs, stripZapLines, cleanEnv, OUR_BIN, REAL_ETCDCTL, type RunResult } from './harness/run.js';
-import { decode, encode } from '../src/proto/codec.js';
+import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 
 let realServer: EtcdHandle;
 let ourServer: EtcdHandle;

@@ -2,33 +2,27 @@
  * The one client every command uses: endpoint selection with failover, TLS,
  * authentication, deadlines, and translation of failures into etcdctl's
  * `Error: ...` lines and exit codes. Requests and replies are plain objects
- * (see src/proto/codec.ts); every reply also keeps the raw bytes the server
- * sent, which `-w protobuf` prints.
+ * (shapes in src/proto/types.gen.ts); every reply also keeps the raw bytes
+ * the server sent, which `-w protobuf` prints.
  */
 import { readFileSync } from 'node:fs';
-import { EventEmitter } from 'node:events';
-import { decode, encode } from '../proto/codec.js';
 import { toEtcdctlError } from './errors.js';
-import { getMethodSchema } from '../proto/codec.js';
+import { method as methodDefinition, type ServiceName } from '../proto/registry.js';
+import { REQUEST_TYPES, RESPONSE_TYPES } from '../proto/descriptors.gen.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
 import { GLOBAL_FLAGS, camel, envName, type GlobalOptions } from '../config/globals.js';
 import type { FlagValue } from '../config/flags.js';
 import { formatDuration } from '../config/duration.js';
 import { parseEndpoint, type Endpoint } from './endpoints.js';
 import { caBundleProblem, keyPairProblem } from './tlsfiles.js';
-import { Connection, ConnectError, GrpcError, GrpcStream, Status, type ConnectOptions, type TlsSettings } from './grpc.js';
+import { Connection, ConnectError, GrpcError, GrpcStream, Status, methodFrom, type ConnectOptions, type Method, type Reply, type TlsSettings } from './grpc.js';
 import { diagnose } from './diagnose.js';
 import { askPassword } from '../prompt.js';
 import type { IO } from '../cli/types.js';
 
-export interface Reply<T = any> {
-  /** The decoded message. */
-  msg: T;
-  /** The bytes the server sent. */
-  raw: Buffer;
-  /** Fully qualified message type, e.g. etcdserverpb.RangeResponse. */
-  type: string;
-}
+export type { Reply } from './grpc.js';
+/** A stream of decoded messages. Events: 'message' (Reply), 'end' (GrpcError | undefined). */
+export type EtcdStream = GrpcStream;
 
 export interface CallOptions {
   /** Override the command timeout (ns); 0 means none. */
@@ -159,10 +153,17 @@ function printDebugFlags(g: GlobalOptions, extra: string[], io: IO): void {
   io.stderr.write(lines.join('\n') + '\n');
 }
 
-/** 'KV.Range' → the method's path and message types. */
-function lookupMethod(name: string) {
-  const [service, method] = name.split('.');
-  return getMethodSchema(`/etcdserverpb.${service}/${method}`);
+const methodCache = new Map<string, Method>();
+
+/** 'KV.Range' → the method's definition. */
+function lookupMethod(name: string): Method {
+  let m = methodCache.get(name);
+  if (!m) {
+    const [service, rpc] = name.split('.');
+    m = methodFrom(methodDefinition(service as ServiceName, rpc), REQUEST_TYPES[name], RESPONSE_TYPES[name]);
+    methodCache.set(name, m);
+  }
+  return m;
 }
 
 /** Calls that only read, so they may be repeated on another member after a failure. */
@@ -237,12 +238,8 @@ export class EtcdClient {
   private async authenticate(conn: Connection): Promise<void> {
     const user = this.config.user!;
     try {
-      const raw = await conn.unary(
-        '/etcdserverpb.Auth/Authenticate',
-        encode('etcdserverpb.AuthenticateRequest', { name: user.name, password: user.password }),
-        { timeoutMs: this.config.commandTimeoutNs / 1e6 },
-      );
-      this.token = decode('etcdserverpb.AuthenticateResponse', raw).token;
+      const reply = await conn.unary(lookupMethod('Auth.Authenticate'), { name: user.name, password: user.password }, { timeoutMs: this.config.commandTimeoutNs / 1e6 });
+      this.token = reply.msg.token;
     } catch (err) {
       if (err instanceof GrpcError && err.details === 'etcdserver: authentication is not enabled') {
         this.token = undefined;
@@ -265,7 +262,6 @@ export class EtcdClient {
   /** A unary call, e.g. call('KV.Range', {key: 'foo'}). */
   async call<T = any>(name: string, request: object, opts: CallOptions = {}): Promise<Reply<T>> {
     const m = lookupMethod(name);
-    const body = encode(m.requestType, request);
     const timeoutNs = opts.timeoutNs ?? this.config.commandTimeoutNs;
     // A --command-timeout of 0 or less: Go's context.WithTimeout is over before the call.
     if (opts.timeoutNs === undefined && timeoutNs <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded');
@@ -277,8 +273,7 @@ export class EtcdClient {
       const remaining = deadline ? deadline - Date.now() : 0;
       if (deadline && remaining <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, 'context deadline exceeded');
       try {
-        const raw = await conn.unary(m.path, body, { timeoutMs: remaining, metadata: this.metadata() });
-        return { msg: decode(m.responseType, raw), raw, type: m.responseType };
+        return await conn.unary(m, request, { timeoutMs: remaining, metadata: this.metadata() });
       } catch (err) {
         if (!(err instanceof GrpcError)) throw err;
         attempts++;
@@ -311,7 +306,7 @@ export class EtcdClient {
   async stream(name: string, extraMetadata?: Record<string, string>): Promise<EtcdStream> {
     const m = lookupMethod(name);
     const conn = await this.connect();
-    return new EtcdStream(conn.stream(m.path, { ...this.metadata(), ...extraMetadata }), m.requestType, m.responseType);
+    return conn.stream(m, { ...this.metadata(), ...extraMetadata });
   }
 
   /**
@@ -335,41 +330,5 @@ export class EtcdClient {
   close(): void {
     this.conn?.close();
     this.conn = undefined;
-  }
-}
-
-/** A stream of decoded messages. Events: 'message' (Reply), 'end' (GrpcError | undefined). */
-export class EtcdStream extends EventEmitter {
-  constructor(
-    private readonly inner: GrpcStream,
-    private readonly requestType: string,
-    private readonly responseType: string,
-  ) {
-    super();
-    inner.on('message', (raw: Buffer) => {
-      this.emit('message', { msg: decode(this.responseType, raw), raw, type: this.responseType } satisfies Reply);
-    });
-    inner.on('end', (err?: GrpcError) => this.emit('end', err));
-  }
-
-  send(request: object): void {
-    this.inner.write(encode(this.requestType, request));
-  }
-
-  end(): void {
-    this.inner.end();
-  }
-
-  cancel(): void {
-    this.inner.cancel();
-  }
-
-  /** Flow control: see GrpcStream.pause(). */
-  pause(): void {
-    this.inner.pause();
-  }
-
-  resume(): void {
-    this.inner.resume();
   }
 }

@@ -3,7 +3,7 @@
  * that fixes it. etcdctl reports all of these as `context deadline exceeded`;
  * that line is kept for scripts and this one is printed after it.
  */
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { authority, type Endpoint } from './endpoints.js';
 import type { ConnectError, ConnectOptions } from './grpc.js';
@@ -17,6 +17,56 @@ const UNKNOWN_CA = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'CERT_UNTRUSTED',
 ]);
+
+type Cause = Error & { code?: string };
+
+const cause = (message: string, code: string): Cause => Object.assign(new Error(message), { code });
+
+/** The client's HTTP/2 connection preface and an empty SETTINGS frame. */
+const H2_PREFACE = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]);
+
+/**
+ * Why a connection to `ep` fails, found with Node's own sockets after the
+ * gRPC channel failed to connect: the socket or TLS error (its code and
+ * message, which diagnose() reads), or, when the handshake works, what the
+ * server did with an HTTP/2 preface. Only ever run on the failure path.
+ */
+export function probeCause(ep: Endpoint, opts: ConnectOptions, timeoutMs = 1000): Promise<Cause> {
+  return new Promise((resolve) => {
+    const t = opts.tls;
+    let sock: Socket;
+    if (t) {
+      const name = t.serverName ?? (ep.socketPath === undefined ? ep.host : undefined);
+      const o: ConnectionOptions = {
+        host: ep.host, port: ep.port, path: ep.socketPath, ALPNProtocols: ['h2'],
+        rejectUnauthorized: !t.insecureSkipVerify, ca: t.ca, cert: t.cert, key: t.key,
+      } as ConnectionOptions;
+      if (name && isIP(name) === 0) o.servername = name;
+      if (t.insecureSkipVerify) o.checkServerIdentity = () => undefined;
+      sock = tlsConnect(o);
+    } else {
+      sock = ep.socketPath !== undefined ? netConnect(ep.socketPath) : netConnect(ep.port, ep.host);
+    }
+    let settled = false;
+    const done = (c: Cause) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(c);
+    };
+    const timer = setTimeout(() => done(cause('no HTTP/2 settings received in time', 'ERR_NO_HTTP2')), timeoutMs);
+    sock.once(t ? 'secureConnect' : 'connect', () => sock.write(H2_PREFACE));
+    // A TLS 1.3 server refuses a client certificate after the client thinks the handshake is over: it shows here.
+    sock.once('error', (err: Cause) => done(err));
+    sock.once('close', () => done(cause('connection closed before HTTP/2 settings were received', 'ERR_NO_HTTP2')));
+    sock.on('data', (d: Buffer) => {
+      // A SETTINGS frame (type 4) first is HTTP/2; anything else (HTTP/1.1) is not.
+      if (d.length >= 4 && d[3] === 4) done(cause('the server speaks HTTP/2 but did not take the gRPC connection', 'ERR_GRPC_CONNECT'));
+      else done(cause('connection closed before HTTP/2 settings were received', 'ERR_NO_HTTP2'));
+    });
+  });
+}
 
 /** Opens a TLS handshake (no verification) to see whether the server speaks TLS at all. */
 function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {

@@ -25,7 +25,7 @@
  *    of waiting on it until the lease expires.
  */
 import type { EtcdClient, EtcdStream, Reply } from './client.js';
-import type { LeaseKeepAliveResponse } from '../proto/types.js';
+import type { LeaseKeepAliveResponse } from '../proto/types.gen.js';
 import { GrpcError, Status } from './status.js';
 
 export interface KeepAliveTimings {

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { EtcdClient, EtcdStream, Reply } from './client.js';
-import type { WatchResponse } from '../proto/types.js';
+import type { WatchResponse } from '../proto/types.gen.js';
 import { GrpcError, Status } from './status.js';
 
 export interface WatchCreate {

@@ -4,10 +4,10 @@
  * concurrency.Election, so both tools take part in the same elections).
  */
 import type { EtcdClient, Reply } from '../client/client.js';
-import type { KeyValue, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { KeyValue, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.gen.js';
 import { WatchSession } from '../client/watcher.js';
 import { keyBytes, prefixEnd } from '../keys.js';
-import { encode } from '../proto/codec.js';
+import { encodeMessage } from '../proto/registry.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
 
@@ -80,7 +80,7 @@ export class Election {
     // watched header and key put in.
     const asReply = (base: RangeResponse, header: RangeResponse['header'], kv: KeyValue): Reply<RangeResponse> => {
       const msg: RangeResponse = { ...base, header, kvs: [kv] };
-      return { msg, raw: encode('etcdserverpb.RangeResponse', msg), type: 'etcdserverpb.RangeResponse' };
+      return { msg, raw: encodeMessage('etcdserverpb.RangeResponse', msg), type: 'etcdserverpb.RangeResponse' };
     };
     while (!signal.aborted) {
       const first = await this.client.call<RangeResponse>('KV.Range', {

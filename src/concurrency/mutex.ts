@@ -5,7 +5,7 @@
  * concurrency.Mutex, so both tools can contend for the same lock).
  */
 import type { EtcdClient } from '../client/client.js';
-import type { ResponseHeader, TxnResponse } from '../proto/types.js';
+import type { ResponseHeader, TxnResponse } from '../proto/types.gen.js';
 import { keyBytes, prefixEnd } from '../keys.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
@@ -21,7 +21,7 @@ export class Mutex {
   readonly key: Buffer;
   private myRev = -1n;
   /** The header of the response that made us the holder. */
-  header: ResponseHeader | undefined;
+  header: ResponseHeader | null | undefined;
 
   constructor(
     private readonly client: EtcdClient,

@@ -2,7 +2,7 @@
 import type { EtcdClient, Reply } from '../client/client.js';
 import { WatchSession } from '../client/watcher.js';
 import { prefixEnd } from '../keys.js';
-import type { RangeResponse, WatchResponse } from '../proto/types.js';
+import type { RangeResponse, WatchResponse } from '../proto/types.gen.js';
 
 /** Rejects when `signal` fires. */
 function aborted(signal: AbortSignal): Promise<never> {

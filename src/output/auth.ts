@@ -3,7 +3,7 @@
  * functions over the decoded replies. The printers of each format (simple.ts,
  * fields.ts, ...) call these; the formats without a rendering fail there.
  */
-import type { Permission } from '../proto/types.js';
+import type { Permission } from '../proto/types.gen.js';
 import { prefixEnd } from '../keys.js';
 import { goQuote } from './goquote.js';
 

@@ -1,13 +1,20 @@
 /** `-w fields`: one `"Name" : value` line per field, as etcdctl prints them. */
 import type { Reply } from '../client/client.js';
-import type { AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse } from '../proto/types.js';
+import type { AuthHeaderResponse } from './printer.js';
+import type {
+  AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse,
+} from '../proto/types.gen.js';
 import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
 import { goQuote } from './goquote.js';
-import type { AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse } from '../proto/types.js';
+import type {
+  AuthRoleGetResponse, AuthRoleListResponse,
+} from '../proto/types.gen.js';
 import { roleGetFields, roleListFields } from './auth.js';
 import { emptyKv } from './simple.js';
 import { snapshotStatusFields, type SnapshotStatus } from './snapshot.js';
-import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.js';
+import type {
+  LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
+} from '../proto/types.gen.js';
 
 /** Results without a fields rendering fail as etcdctl fails (see UnsupportedPrinter). */
 export class FieldsPrinter extends UnsupportedPrinter implements Printer {
@@ -19,7 +26,7 @@ export class FieldsPrinter extends UnsupportedPrinter implements Printer {
     this.out.write(`"${name}" : ${value}\n`);
   }
 
-  hdr(h: ResponseHeader | undefined): void {
+  hdr(h: ResponseHeader | null | undefined): void {
     this.field('ClusterID', h?.cluster_id ?? 0n);
     this.field('MemberID', h?.member_id ?? 0n);
     this.field('Revision', h?.revision ?? 0n);

@@ -16,8 +16,8 @@
 //     member therefore prints as {}.
 //   - strings escaped like Go: see goString()
 
-import { getMessageSchema, getEnumSchema, isInt64Type } from '../proto/codec.js';
-import type { FieldSchema, MessageSchema } from '../proto/codec.js';
+import { getMessageSchema, getEnumSchema, isInt64Type } from '../proto/schema.js';
+import type { FieldSchema, MessageSchema } from '../proto/schema.js';
 
 // ---------------------------------------------------------------------------
 // Strings and bytes

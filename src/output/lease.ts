@@ -7,7 +7,7 @@
  */
 import type {
   LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, ResponseHeader,
-} from '../proto/types.js';
+} from '../proto/types.gen.js';
 import { goHex016 } from '../ids.js';
 import { goBytesBase64, goJSON, goString } from './gojson.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
@@ -55,7 +55,7 @@ export function leaseExpiredText(id: bigint): string {
  * header's fields (omitempty) come first at the top level, then `rest`
  * (already encoded `"name":value` members).
  */
-export function flatHeaderJSON(h: ResponseHeader | undefined, rest: string[]): string {
+export function flatHeaderJSON(h: ResponseHeader | null | undefined, rest: string[]): string {
   const header = h ? goJSON('etcdserverpb.ResponseHeader', h).slice(1, -1) : '';
   return `{${[header, ...rest].filter((p) => p !== '').join(',')}}`;
 }

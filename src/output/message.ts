@@ -5,11 +5,10 @@
  * from its own structs.
  */
 import type { Reply } from '../client/client.js';
+import type { AuthHeaderResponse, MemberChangeResponse } from './printer.js';
 import type {
-  AlarmResponse, AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse,
-  AuthUserListResponse, DeleteRangeResponse, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse,
-  PutResponse, RangeResponse, TxnResponse,
-} from '../proto/types.js';
+  AlarmResponse, AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse, DeleteRangeResponse, MemberAddResponse, MemberListResponse, MoveLeaderResponse, PutResponse, RangeResponse, TxnResponse,
+} from '../proto/types.gen.js';
 import { UnsupportedPrinter } from './printer.js';
 
 export abstract class MessagePrinter extends UnsupportedPrinter {

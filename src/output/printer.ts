@@ -8,15 +8,24 @@ import { EtcdctlError, ExitCode } from '../errors.js';
 import { humanBytes } from './humanize.js';
 import type {
   RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse, MemberListResponse, MemberAddResponse,
-  MemberChangeResponse, AlarmResponse, StatusResponse, HashKVResponse, MoveLeaderResponse,
-} from '../proto/types.js';
+  MemberRemoveResponse, MemberUpdateResponse, MemberPromoteResponse, AlarmResponse, StatusResponse, HashKVResponse, MoveLeaderResponse,
+  ResponseHeader,
+} from '../proto/types.gen.js';
 import type {
-  AuthHeaderResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse, AuthRoleGetResponse, AuthRoleListResponse,
-} from '../proto/types.js';
+  AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse, AuthRoleGetResponse, AuthRoleListResponse,
+} from '../proto/types.gen.js';
 import type {
   LeaseGrantResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, LeaseLeasesResponse, LeaseKeepAliveResponse,
-} from '../proto/types.js';
+} from '../proto/types.gen.js';
 import type { SnapshotStatus } from './snapshot.js';
+
+/** The reply of member remove, update and promote: the header and the members after the change. */
+export type MemberChangeResponse = MemberRemoveResponse | MemberUpdateResponse | MemberPromoteResponse;
+
+/** The reply of the auth calls that carry nothing but the header (user add, role grant-permission, ...). */
+export interface AuthHeaderResponse {
+  header: ResponseHeader | null;
+}
 
 /** Where printers write: raw bytes or text. */
 export interface Sink {

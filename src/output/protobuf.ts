@@ -1,10 +1,10 @@
 /** `-w protobuf`: the response message's protobuf bytes, with no framing or newline. */
 import type { Reply } from '../client/client.js';
-import type { WatchResponse } from '../proto/types.js';
+import type { WatchResponse } from '../proto/types.gen.js';
 import { MessagePrinter } from './message.js';
 import type { Printer, Sink } from './printer.js';
-import { encode } from '../proto/codec.js';
-import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, ResponseHeader } from '../proto/types.js';
+import { encodeMessage as encode } from '../proto/registry.js';
+import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, ResponseHeader } from '../proto/types.gen.js';
 import { leaseRevokeProtobufError } from './lease.js';
 
 export class ProtobufPrinter extends MessagePrinter implements Printer {
@@ -25,7 +25,7 @@ export class ProtobufPrinter extends MessagePrinter implements Printer {
   leaseList(r: Reply<LeaseLeasesResponse>): void { this.header(r.msg.header); }
   leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.header(r.msg.header); }
 
-  private header(h: ResponseHeader | undefined): void {
+  private header(h: ResponseHeader | null | undefined): void {
     this.out.write(encode('etcdserverpb.ResponseHeader', h ?? {}));
   }
 

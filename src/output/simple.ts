@@ -1,18 +1,20 @@
 /** The default human format (`-w simple`). */
 import type { Reply } from '../client/client.js';
+import type { AuthHeaderResponse, MemberChangeResponse } from './printer.js';
 import type {
-  AlarmResponse, DeleteRangeResponse, KeyValue, MemberAddResponse, MemberChangeResponse, MemberListResponse, MoveLeaderResponse,
-  PutResponse, RangeResponse, TxnResponse, WatchResponse,
-} from '../proto/types.js';
+  AlarmResponse, DeleteRangeResponse, KeyValue, MemberAddResponse, MemberListResponse, MoveLeaderResponse, PutResponse, RangeResponse, TxnResponse, WatchResponse,
+} from '../proto/types.gen.js';
 import {
   alarmName, endpointHashKVTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
 } from './printer.js';
 import { goQuote, hexEscape } from './goquote.js';
 import type {
-  AuthHeaderResponse, AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,
-} from '../proto/types.js';
-import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.js';
+  AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,
+} from '../proto/types.gen.js';
+import type {
+  LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
+} from '../proto/types.gen.js';
 import { leaseGrantSimple, leaseKeepAliveSimple, leaseListSimple, leaseRevokeSimple, leaseTimeToLiveSimple } from './lease.js';
 import { authStatusSimple, nameLines, roleGetSimple, roleRevokeSimple, userGetSimple } from './auth.js';
 import { snapshotStatusSimple, type SnapshotStatus } from './snapshot.js';

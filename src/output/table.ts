@@ -1,6 +1,6 @@
 /** `-w table`: only some results have a table; the key-value ones do not. */
 import type { Reply } from '../client/client.js';
-import type { MemberListResponse } from '../proto/types.js';
+import type { MemberListResponse } from '../proto/types.gen.js';
 import {
   endpointHashKVTable, endpointHealthTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions, type Sink,
