@@ -21,13 +21,13 @@ export async function enableAuth(client: EtcdClient): Promise<void> {
   // etcdctl loops until the server gives another answer; three rounds are plenty.
   for (let round = 1; ; round++) {
     try {
-      await client.call('Auth.AuthEnable', {});
+      await client.auth.authEnable({});
       return;
     } catch (err) {
       if (!(err instanceof GrpcError && err.details === ROOT_ROLE_MISSING) || round >= 3) throw toEtcdctlError(err);
     }
-    await client.request('Auth.RoleAdd', { name: 'root' });
-    await client.request('Auth.UserGrantRole', { user: 'root', role: 'root' });
+    await client.auth.roleAdd({ name: 'root' });
+    await client.auth.userGrantRole({ user: 'root', role: 'root' });
   }
 }
 
@@ -43,7 +43,7 @@ async function runAuthDisable(ctx: Context): Promise<void> {
   noArgs(ctx, 'disable');
   ctx.printer();
   const client = await ctx.client();
-  await client.request('Auth.AuthDisable', {});
+  await client.auth.authDisable({});
   ctx.text().authDisabled();
 }
 
@@ -51,7 +51,7 @@ async function runAuthStatus(ctx: Context): Promise<void> {
   noArgs(ctx, 'status');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('Auth.AuthStatus', {});
+  const reply = await client.auth.authStatus({});
   printer.authStatus(reply);
 }
 

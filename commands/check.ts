@@ -105,7 +105,7 @@ async function runWorkers(
         const t0 = process.hrtime.bigint();
         let error: string | undefined;
         try {
-          await c.call('KV.Put', op, { timeoutNs: 0 });
+          await c.kv.put(op, { timeoutNs: 0 });
         } catch (err) {
           error = err instanceof GrpcError ? errorText(err) : (err as Error).message;
         }
@@ -171,7 +171,7 @@ async function makeClients(ctx: Context, n: number): Promise<EtcdClient[]> {
 
 async function refuseUsedPrefix(client: EtcdClient, prefix: string, hint: string): Promise<void> {
   const key = Buffer.from(prefix, 'utf8');
-  const got = await client.request('KV.Range', { key, range_end: prefixEnd(key), limit: 1 });
+  const got = await client.kv.range({ key, range_end: prefixEnd(key), limit: 1 });
   if (got.msg.kvs.length > 0) {
     throw new EtcdctlError(`prefix ${goQuote(prefix)} has keys. Delete with ${hint} first`, ExitCode.InvalidInput);
   }
@@ -182,13 +182,13 @@ async function compactAndDefrag(ctx: Context, client: EtcdClient, revision: bigi
   const timeoutNs = 30e9;
   if (ctx.flags['auto-compact'] === true && revision !== undefined) {
     text.report(`Compacting with revision ${revision}`);
-    await client.request('KV.Compact', { revision, physical: true }, { timeoutNs });
+    await client.kv.compact({ revision, physical: true }, { timeoutNs });
     text.report(`Compacted with revision ${revision}`);
   }
   if (ctx.flags['auto-defrag'] === true) {
     for (const ep of ctx.globals.endpoints.map((e) => e.trim())) {
       text.report(`Defragmenting ${goQuote(ep)}`);
-      await (await ctx.clientFor(ep)).request('Maintenance.Defragment', {}, { timeoutNs });
+      await (await ctx.clientFor(ep)).maintenance.defragment({}, { timeoutNs });
       text.report(`Defragmented ${goQuote(ep)}`);
     }
   }
@@ -204,7 +204,7 @@ async function runPerf(ctx: Context): Promise<void> {
   const prefixKey = Buffer.from(prefix, 'utf8');
   const cleanup = async (): Promise<bigint | undefined> => {
     try {
-      const r = await clients[0].call('KV.DeleteRange', { key: prefixKey, range_end: prefixEnd(prefixKey) }, { timeoutNs: 30e9 });
+      const r = await clients[0].kv.deleteRange({ key: prefixKey, range_end: prefixEnd(prefixKey) }, { timeoutNs: 30e9 });
       return r.msg.header?.revision;
     } catch (err) {
       text.report(`FAIL: Cleanup failed during key deletion: ERROR(${err instanceof GrpcError ? errorText(err) : (err as Error).message})`);
@@ -343,7 +343,7 @@ async function runDatascale(ctx: Context): Promise<void> {
     throw new EtcdctlError('', ExitCode.Error, [], true);
   }
   const prefixKey = Buffer.from(prefix, 'utf8');
-  const deleted = await clients[0].request('KV.DeleteRange', { key: prefixKey, range_end: prefixEnd(prefixKey) });
+  const deleted = await clients[0].kv.deleteRange({ key: prefixKey, range_end: prefixEnd(prefixKey) });
   await compactAndDefrag(ctx, clients[0], deleted.msg.header?.revision);
   if (stats.errors.size > 0) {
     text.report('FAIL: too many errors');

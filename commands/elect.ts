@@ -39,7 +39,7 @@ async function runElect(ctx: Context): Promise<void> {
       return;
     }
     await election.campaign(keyBytes(ctx.args[1]), controller.signal).catch((err) => { throw fail(err); });
-    const held = await client.request('KV.Range', { key: election.key });
+    const held = await client.kv.range({ key: election.key });
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
     if (outcome === 'expired') throw new EtcdctlError('elect: session expired');

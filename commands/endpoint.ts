@@ -5,7 +5,9 @@ import { formatDuration } from '../src/config/duration.js';
 import { errorText } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EndpointHashKV, EndpointHealth, EndpointStatus } from '../src/output/printer.js';
-import type { AlarmResponse } from '../src/proto/types.gen.js';
+import { alarmName } from '../src/output/printer.js';
+import { AlarmType } from '../src/proto/types.gen.js';
+import { AlarmRequest_AlarmAction } from '../src/proto/types.gen.js';
 
 /** The text etcdctl shows for a failure inside a per-endpoint result. */
 export function failureText(err: unknown): string {
@@ -34,14 +36,15 @@ export async function targetEndpoints(ctx: Context): Promise<string[]> {
     throw err;
   }
   try {
-    const reply = await client.call('Cluster.MemberList', {});
+    const reply = await client.cluster.memberList({});
     return reply.msg.members.flatMap((m: { clientURLs: string[] }) => m.clientURLs);
   } catch (err) {
     throw new EtcdctlError(`failed to fetch endpoints from etcd cluster member list: ${failureText(err)}`, ExitCode.Error);
   }
 }
 
-const ALARM_WORDS = ['', 'NOSPACE ', 'CORRUPT '];
+/** etcdctl names the alarms it knows, and calls any other UNKNOWN. */
+const alarmWord = (alarm: number) => `${alarm === AlarmType.NOSPACE || alarm === AlarmType.CORRUPT ? alarmName(alarm) : 'UNKNOWN'} `;
 
 /** etcdctl's health check of one endpoint: a linearized read, then no active alarm. */
 async function checkHealth(ctx: Context, ep: string): Promise<EndpointHealth> {
@@ -49,7 +52,7 @@ async function checkHealth(ctx: Context, ep: string): Promise<EndpointHealth> {
   const started = process.hrtime.bigint();
   let error = '';
   try {
-    await client.call('KV.Range', { key: Buffer.from('health') });
+    await client.kv.range({ key: Buffer.from('health') });
   } catch (err) {
     const text = failureText(err);
     // Without read permission on "health" the member still answered: healthy.
@@ -58,8 +61,8 @@ async function checkHealth(ctx: Context, ep: string): Promise<EndpointHealth> {
   const took = formatDuration(Number(process.hrtime.bigint() - started));
   if (error === '') {
     try {
-      const alarms = (await client.call<AlarmResponse>('Maintenance.Alarm', { action: 0 })).msg.alarms;
-      if (alarms.length > 0) error = 'Active Alarm(s): ' + alarms.map((a) => ALARM_WORDS[a.alarm] || 'UNKNOWN ').join('');
+      const alarms = (await client.maintenance.alarm({ action: AlarmRequest_AlarmAction.GET })).msg.alarms;
+      if (alarms.length > 0) error = 'Active Alarm(s): ' + alarms.map((a) => alarmWord(a.alarm)).join('');
     } catch {
       error = 'Unable to fetch the alarm list';
     }
@@ -86,7 +89,7 @@ async function runStatus(ctx: Context): Promise<void> {
   let failed = false;
   for (const ep of eps) {
     try {
-      list.push({ ep, reply: await (await ctx.clientFor(ep)).call('Maintenance.Status', {}) });
+      list.push({ ep, reply: await (await ctx.clientFor(ep)).maintenance.status({}) });
     } catch (err) {
       failed = true;
       text.statusFailed(ep, failureText(err));
@@ -106,7 +109,7 @@ async function runHashKV(ctx: Context): Promise<void> {
   let lastError: unknown;
   for (const ep of eps) {
     try {
-      list.push({ ep, reply: await (await ctx.clientFor(ep)).call('Maintenance.HashKV', { revision: ctx.flags.rev }) });
+      list.push({ ep, reply: await (await ctx.clientFor(ep)).maintenance.hashKV({ revision: ctx.flags.rev as bigint }) });
     } catch (err) {
       lastError = err;
       text.hashFailed(ep, failureText(err));

@@ -153,7 +153,7 @@ async function runPut(ctx: Context): Promise<void> {
   const opts = await putOptions(ctx.args, ctx.flags, () => readAll(ctx.io.stdin));
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('KV.Put', putRequest(opts));
+  const reply = await client.kv.put(putRequest(opts));
   printer.put(reply);
 }
 
@@ -161,7 +161,7 @@ async function runGet(ctx: Context): Promise<void> {
   const opts = getOptions(ctx.args, ctx.flags);
   const printer0 = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('KV.Range', opts.request);
+  const reply = await client.kv.range(opts.request);
   if (opts.countOnly && ctx.globals.writeOut !== 'fields') {
     throw badArgs('--count-only is only for `--write-out=fields`');
   }
@@ -177,7 +177,7 @@ async function runDel(ctx: Context): Promise<void> {
   const request = delRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('KV.DeleteRange', request);
+  const reply = await client.kv.deleteRange(request);
   printer.del(reply);
 }
 
@@ -191,7 +191,7 @@ async function runCompaction(ctx: Context): Promise<void> {
     throw err;
   }
   const client = await ctx.client();
-  await client.request('KV.Compact', { revision, physical: ctx.flags.physical === true });
+  await client.kv.compact({ revision, physical: ctx.flags.physical === true });
   ctx.text().compaction(revision);
 }
 

@@ -5,9 +5,7 @@ import { FlagValueError } from '../src/config/flags.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
 import { toEtcdctlError } from '../src/client/errors.js';
 import type { Reply } from '../src/client/client.js';
-import type {
-  LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
-} from '../src/proto/types.gen.js';
+import type { LeaseKeepAliveResponse } from '../src/proto/types.gen.js';
 
 // ---- arguments -------------------------------------------------------------
 
@@ -70,7 +68,7 @@ async function runGrant(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   const reply = await client
-    .call<LeaseGrantResponse>('Lease.LeaseGrant', { TTL: ttl })
+    .lease.leaseGrant({ TTL: ttl })
     .catch((e) => { throw callFailure(e, ExitCode.Error, (r) => `failed to grant lease (${r})`); });
   printer.leaseGrant(reply);
 }
@@ -80,7 +78,7 @@ async function runRevoke(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   const reply = await client
-    .call<LeaseRevokeResponse>('Lease.LeaseRevoke', { ID: id })
+    .lease.leaseRevoke({ ID: id })
     .catch((e) => { throw callFailure(e, ExitCode.Error, (r) => `failed to revoke lease (${r})`); });
   printer.leaseRevoke(id, reply);
 }
@@ -93,7 +91,7 @@ async function runTimeToLive(ctx: Context): Promise<void> {
   const id = leaseIdArg(ctx.args[0]);
   const keys = ctx.flags.keys === true;
   const reply = await client
-    .call<LeaseTimeToLiveResponse>('Lease.LeaseTimeToLive', { ID: id, keys })
+    .lease.leaseTimeToLive({ ID: id, keys })
     .catch((e) => { throw callFailure(e, ExitCode.BadConnection); });
   printer.leaseTimeToLive(reply, keys);
 }
@@ -102,7 +100,7 @@ async function runList(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   const reply = await client
-    .call<LeaseLeasesResponse>('Lease.LeaseLeases', {})
+    .lease.leaseLeases({})
     .catch((e) => { throw callFailure(e, ExitCode.BadConnection); });
   printer.leaseList(reply);
 }

@@ -62,7 +62,7 @@ async function runLock(ctx: Context): Promise<void> {
       if (result.error !== undefined) throw new EtcdctlError(result.error, result.code);
       return;
     }
-    const held = await client.request('KV.Range', { key: mutex.key });
+    const held = await client.kv.range({ key: mutex.key });
     if (held.msg.kvs.length === 0) throw new EtcdctlError('lock lost on init');
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);

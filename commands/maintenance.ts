@@ -7,16 +7,16 @@ import { toEtcdctlError } from '../src/client/errors.js';
 import { encodeMessage } from '../src/proto/registry.js';
 import { failureText, loginFirst, targetEndpoints } from './endpoint.js';
 import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.gen.js';
+import { AlarmRequest_AlarmAction } from '../src/proto/types.gen.js';
 import type { Reply } from '../src/client/client.js';
 
-const ALARM_GET = 0;
-const ALARM_DEACTIVATE = 2;
+const { GET: ALARM_GET, DEACTIVATE: ALARM_DEACTIVATE } = AlarmRequest_AlarmAction;
 
 async function runAlarmList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('alarm list command accepts no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('Maintenance.Alarm', { action: ALARM_GET });
+  const reply = await client.maintenance.alarm({ action: ALARM_GET });
   printer.alarm(reply);
 }
 
@@ -29,10 +29,10 @@ async function runAlarmDisarm(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   try {
-    const listed = await client.call<AlarmResponse>('Maintenance.Alarm', { action: ALARM_GET });
+    const listed = await client.maintenance.alarm({ action: ALARM_GET });
     const disarmed: AlarmMember[] = [];
     for (const a of listed.msg.alarms) {
-      const r = await client.call<AlarmResponse>('Maintenance.Alarm', { action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
+      const r = await client.maintenance.alarm({ action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
       disarmed.push(...r.msg.alarms);
     }
     const msg = { header: null, alarms: disarmed };
@@ -52,7 +52,7 @@ async function runDefrag(ctx: Context): Promise<void> {
   let failures = 0;
   for (const ep of await targetEndpoints(ctx)) {
     try {
-      await (await ctx.clientFor(ep)).call('Maintenance.Defragment', {});
+      await (await ctx.clientFor(ep)).maintenance.defragment({});
       text.defragFinished(ep);
     } catch (err) {
       failures++;
@@ -77,10 +77,10 @@ async function runMoveLeader(ctx: Context): Promise<void> {
   // The transfer must be asked of the leader: find it among the endpoints.
   for (const ep of eps) {
     const client = await ctx.clientFor(ep);
-    const status: Reply<StatusResponse> = await client.request('Maintenance.Status', {});
+    const status: Reply<StatusResponse> = await client.maintenance.status({});
     const leader = status.msg.leader;
     if (status.msg.header?.member_id === leader) {
-      const reply = await client.request('Maintenance.MoveLeader', { targetID: target });
+      const reply = await client.maintenance.moveLeader({ targetID: target });
       printer.moveLeader(leader, target, reply);
       return;
     }

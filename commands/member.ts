@@ -59,7 +59,7 @@ async function runMemberAdd(ctx: Context): Promise<void> {
   const client = await ctx.client();
   validatePeerURLs(urls);
   const reply = await client
-    .request('Cluster.MemberAdd', { peerURLs: urls, isLearner: ctx.flags.learner === true });
+    .cluster.memberAdd({ peerURLs: urls, isLearner: ctx.flags.learner === true });
   printer.memberAdd(reply, { name: ctx.args[0], peerURLs });
 }
 
@@ -67,7 +67,7 @@ async function runMemberRemove(ctx: Context): Promise<void> {
   const id = memberIdArg(ctx.args);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('Cluster.MemberRemove', { ID: id });
+  const reply = await client.cluster.memberRemove({ ID: id });
   printer.memberRemove(id, reply);
 }
 
@@ -77,14 +77,14 @@ async function runMemberUpdate(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   validatePeerURLs(urls);
-  const reply = await client.request('Cluster.MemberUpdate', { ID: id, peerURLs: urls });
+  const reply = await client.cluster.memberUpdate({ ID: id, peerURLs: urls });
   printer.memberUpdate(id, reply);
 }
 
 async function runMemberList(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('Cluster.MemberList', {});
+  const reply = await client.cluster.memberList({});
   printer.memberList(reply);
 }
 
@@ -92,7 +92,7 @@ async function runMemberPromote(ctx: Context): Promise<void> {
   const id = memberIdArg(ctx.args);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.request('Cluster.MemberPromote', { ID: id });
+  const reply = await client.cluster.memberPromote({ ID: id });
   printer.memberPromote(id, reply);
 }
 

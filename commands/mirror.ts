@@ -8,6 +8,7 @@ import { toEtcdctlError } from '../src/client/errors.js';
 import { applyRangeFlags, keyBytes, prefixEnd } from '../src/keys.js';
 import type { EtcdClient, Reply } from '../src/client/client.js';
 import type { RangeResponse, WatchResponse } from '../src/proto/types.gen.js';
+import { Event_EventType } from '../src/proto/types.gen.js';
 
 const BATCH = 1000n;
 
@@ -31,7 +32,7 @@ export function txnsFor(events: WatchResponse['events'], rewrite: (k: Buffer) =>
     }
     lastRev = rev;
     const key = rewrite(ev.kv?.key ?? Buffer.alloc(0));
-    ops.push(ev.type === 1 ? { request_delete_range: { key } } : { request_put: { key, value: ev.kv?.value ?? Buffer.alloc(0) } });
+    ops.push(ev.type === Event_EventType.DELETE ? { request_delete_range: { key } } : { request_put: { key, value: ev.kv?.value ?? Buffer.alloc(0) } });
   }
   if (ops.length) txns.push(ops);
   return txns;
@@ -89,14 +90,14 @@ async function mirror(
   // The revision to copy at: --rev, or now.
   let rev = ctx.flags.rev as bigint;
   const startFromRev = rev > 0n;
-  if (!startFromRev) rev = (await source.call('KV.Range', { key: keyBytes(prefix === '' ? 'foo' : prefix) })).msg.header?.revision ?? 0n;
+  if (!startFromRev) rev = (await source.kv.range({ key: keyBytes(prefix === '' ? 'foo' : prefix) })).msg.header?.revision ?? 0n;
   const { key: first, rangeEnd } = prefix === '' ? applyRangeFlags(Buffer.alloc(0), Buffer.alloc(0), false, true) : { key: keyBytes(prefix), rangeEnd: prefixEnd(keyBytes(prefix)) };
   if (!startFromRev) {
     let key = first;
     for (;;) {
-      const r: Reply<RangeResponse> = await source.call('KV.Range', { key, range_end: rangeEnd, limit: BATCH, revision: rev });
+      const r: Reply<RangeResponse> = await source.kv.range({ key, range_end: rangeEnd, limit: BATCH, revision: rev });
       for (const kv of r.msg.kvs) {
-        await dest.call('KV.Put', { key: rewrite(kv.key), value: kv.value });
+        await dest.kv.put({ key: rewrite(kv.key), value: kv.value });
         count();
       }
       if (!r.msg.more) break;
@@ -114,7 +115,7 @@ async function mirror(
           .then(async () => {
             if (w.msg.compact_revision !== 0n) throw new EtcdctlError('etcdserver: mvcc: required revision has been compacted');
             for (const ops of txnsFor(w.msg.events, rewrite, maxOps)) {
-              await dest.call('KV.Txn', { success: ops });
+              await dest.kv.txn({ success: ops });
               for (let i = 0; i < ops.length; i++) count();
             }
           })

@@ -82,7 +82,7 @@ async function runRoleAdd(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'add');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleAdd', { name: role }).catch(fail);
+  const reply = await client.auth.roleAdd({ name: role }).catch(fail);
   printer.roleAdd(role, reply);
 }
 
@@ -90,7 +90,7 @@ async function runRoleDelete(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'delete');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleDelete', { role }).catch(fail);
+  const reply = await client.auth.roleDelete({ role }).catch(fail);
   printer.roleDelete(role, reply);
 }
 
@@ -98,7 +98,7 @@ async function runRoleGet(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'get');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleGet', { role }).catch(fail);
+  const reply = await client.auth.roleGet({ role }).catch(fail);
   printer.roleGet(role, reply);
 }
 
@@ -106,7 +106,7 @@ async function runRoleList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('role list command requires no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleList', {}).catch(fail);
+  const reply = await client.auth.roleList({}).catch(fail);
   printer.roleList(reply);
 }
 
@@ -114,7 +114,7 @@ async function runGrantPermission(ctx: Context): Promise<void> {
   const request = grantPermissionRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleGrantPermission', request).catch(fail);
+  const reply = await client.auth.roleGrantPermission(request).catch(fail);
   printer.roleGrantPermission(request.name, reply);
 }
 
@@ -122,7 +122,7 @@ async function runRevokePermission(ctx: Context): Promise<void> {
   const request = revokePermissionRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.RoleRevokePermission', request).catch(fail);
+  const reply = await client.auth.roleRevokePermission(request).catch(fail);
   // The message shows the key as typed (an empty key stays empty) and the range end sent.
   printer.roleRevokePermission(request.role, keyBytes(ctx.args[1]), request.range_end, reply);
 }

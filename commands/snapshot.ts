@@ -9,8 +9,8 @@ import {
 import { SnapshotText } from '../src/output/snapshot.js';
 import { RestoreError, restoreSnapshot } from '../src/snapshot/restore.js';
 import { ClusterConfigError } from '../src/snapshot/cluster.js';
-import { GRPC_CODE_NAMES, toEtcdctlError } from '../src/client/errors.js';
-import { GrpcError } from '../src/client/status.js';
+import { toEtcdctlError } from '../src/client/errors.js';
+import { GrpcError, rpcErrorText } from '../src/client/status.js';
 
 /** A failure of the snapshot code as etcdctl reports it: `Error: <message>`, exit 1. */
 function snapshotError(err: unknown, code: number = ExitCode.Error): unknown {
@@ -27,7 +27,7 @@ function snapshotError(err: unknown, code: number = ExitCode.Error): unknown {
 function saveError(err: unknown): unknown {
   if (err instanceof SaveError) return new EtcdctlError(err.message, err.code ?? ExitCode.Interrupted, err.hints);
   // A stream's error reaches etcdctl as the raw gRPC status text (no etcdserver translation).
-  if (err instanceof GrpcError) return new EtcdctlError(`rpc error: code = ${GRPC_CODE_NAMES[err.code] ?? `Code(${err.code})`} desc = ${err.details}`, ExitCode.Interrupted);
+  if (err instanceof GrpcError) return new EtcdctlError(rpcErrorText(err.status, err.details), ExitCode.Interrupted);
   const e = toEtcdctlError(err, ExitCode.Interrupted);
   if (e instanceof EtcdctlError && !e.silent && (e.code === ExitCode.Error || e.code === ExitCode.BadConnection)) {
     return new EtcdctlError(e.message, ExitCode.Interrupted, e.hints);

@@ -65,7 +65,7 @@ async function runTxn(ctx: Context): Promise<void> {
     if (interactive) text.prompt(p);
   });
   const request = { compare: txn.compares, success: txn.success, failure: txn.failure };
-  const reply = await client.request('KV.Txn', request);
+  const reply = await client.kv.txn(request);
   printer.txn(reply);
 }
 

@@ -84,7 +84,7 @@ async function runUserAdd(ctx: Context): Promise<void> {
   const printer = ctx.printer();
   const client = await ctx.client();
   const reply = await client
-    .call('Auth.UserAdd', { name: opts.name, password, options: { no_password: opts.noPassword } })
+    .auth.userAdd({ name: opts.name, password, options: { no_password: opts.noPassword } })
     .catch(fail);
   printer.userAdd(opts.name, reply);
 }
@@ -93,7 +93,7 @@ async function runUserDelete(ctx: Context): Promise<void> {
   if (ctx.args.length !== 1) throw badArgs('user delete command requires user name as its argument');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserDelete', { name: ctx.args[0] }).catch(fail);
+  const reply = await client.auth.userDelete({ name: ctx.args[0] }).catch(fail);
   printer.userDelete(ctx.args[0], reply);
 }
 
@@ -102,7 +102,7 @@ async function runUserGet(ctx: Context): Promise<void> {
   const name = ctx.args[0];
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserGet', { name }).catch(fail);
+  const reply = await client.auth.userGet({ name }).catch(fail);
   if (ctx.flags.detail !== true) {
     printer.userGet(name, reply);
     return;
@@ -112,7 +112,7 @@ async function runUserGet(ctx: Context): Promise<void> {
   text.userDetail(name);
   for (const role of reply.msg.roles as string[]) {
     text.userDetailRoleBreak();
-    const roleReply = await client.call('Auth.RoleGet', { role }).catch(fail);
+    const roleReply = await client.auth.roleGet({ role }).catch(fail);
     printer.roleGet(role, roleReply);
   }
 }
@@ -121,7 +121,7 @@ async function runUserList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('user list command requires no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserList', {}).catch(fail);
+  const reply = await client.auth.userList({}).catch(fail);
   printer.userList(reply);
 }
 
@@ -131,7 +131,7 @@ async function runUserPasswd(ctx: Context): Promise<void> {
   const password = await obtainPassword(name, ctx.flags.interactive === false ? { kind: 'stdin' } : { kind: 'prompt' }, ctx.io);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserChangePassword', { name, password }).catch(fail);
+  const reply = await client.auth.userChangePassword({ name, password }).catch(fail);
   printer.userChangePassword(reply);
 }
 
@@ -140,7 +140,7 @@ async function runUserGrantRole(ctx: Context): Promise<void> {
   const [user, role] = ctx.args;
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserGrantRole', { user, role }).catch(fail);
+  const reply = await client.auth.userGrantRole({ user, role }).catch(fail);
   printer.userGrantRole(user, role, reply);
 }
 
@@ -149,7 +149,7 @@ async function runUserRevokeRole(ctx: Context): Promise<void> {
   const [name, role] = ctx.args;
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.call('Auth.UserRevokeRole', { name, role }).catch(fail);
+  const reply = await client.auth.userRevokeRole({ name, role }).catch(fail);
   printer.userRevokeRole(name, role, reply);
 }
 

@@ -11,6 +11,7 @@ import type { Reply } from '../src/client/client.js';
 import type { WatchCreate, WatchSession } from '../src/client/watcher.js';
 import type { WatchResponse } from '../src/proto/types.gen.js';
 import { FlagValueError, parseFlagValue, type FlagSpec, type FlagValue } from '../src/config/flags.js';
+import { Event_EventType } from '../src/proto/types.gen.js';
 
 export interface WatchArgs {
   /** [key] or [key, range_end] (more are ignored, as etcdctl ignores them). */
@@ -80,7 +81,7 @@ async function runForEvents(ctx: Context, exec: string[], reply: Reply<WatchResp
     const env = {
       ...ctx.env,
       ETCD_WATCH_REVISION: String(reply.msg.header?.revision ?? 0n),
-      ETCD_WATCH_EVENT_TYPE: ev.type === 1 ? '"DELETE"' : '"PUT"',
+      ETCD_WATCH_EVENT_TYPE: ev.type === Event_EventType.DELETE ? '"DELETE"' : '"PUT"',
       ETCD_WATCH_KEY: goQuote(ev.kv?.key ?? Buffer.alloc(0)),
       ETCD_WATCH_VALUE: goQuote(ev.kv?.value ?? Buffer.alloc(0)),
     };

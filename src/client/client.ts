@@ -17,6 +17,7 @@ import { parseEndpoint, type Endpoint } from './endpoints.js';
 import { caBundleProblem, keyPairProblem } from './tlsfiles.js';
 import { Connection, ConnectError, GrpcError, GrpcStream, Status, methodFrom, type ConnectOptions, type Method, type Reply, type TlsSettings } from './grpc.js';
 import { diagnose } from './diagnose.js';
+import { serviceClient, type ServiceClient } from './services.js';
 import { askPassword } from '../prompt.js';
 import type { IO } from '../cli/types.js';
 
@@ -183,6 +184,28 @@ export class EtcdClient {
 
   constructor(readonly config: ClientConfig) {}
 
+  private facades: { [S in 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth']?: ServiceClient<S> } = {};
+
+  /** etcd's services, one method per RPC (see services.ts). */
+  get kv(): ServiceClient<'KV'> {
+    return (this.facades.KV ??= serviceClient(this, 'KV'));
+  }
+  get watch(): ServiceClient<'Watch'> {
+    return (this.facades.Watch ??= serviceClient(this, 'Watch'));
+  }
+  get lease(): ServiceClient<'Lease'> {
+    return (this.facades.Lease ??= serviceClient(this, 'Lease'));
+  }
+  get cluster(): ServiceClient<'Cluster'> {
+    return (this.facades.Cluster ??= serviceClient(this, 'Cluster'));
+  }
+  get maintenance(): ServiceClient<'Maintenance'> {
+    return (this.facades.Maintenance ??= serviceClient(this, 'Maintenance'));
+  }
+  get auth(): ServiceClient<'Auth'> {
+    return (this.facades.Auth ??= serviceClient(this, 'Auth'));
+  }
+
   /** The endpoint of the current connection, once connected. */
   get endpoint(): Endpoint | undefined {
     return this.conn?.endpoint;
@@ -282,7 +305,7 @@ export class EtcdClient {
           await this.authenticate(conn);
           continue;
         }
-        const retry = err.code === Status.UNAVAILABLE && (err.notSent || SAFE_TO_RETRY.has(name));
+        const retry = err.status === Status.UNAVAILABLE && (err.notSent || SAFE_TO_RETRY.has(name));
         this.config.log?.(`${name} on ${conn.endpoint.raw} failed: ${err.details}${retry ? '; trying the next endpoint' : ''}`);
         if (retry && attempts < this.config.endpoints.length + 1) {
           conn.close();

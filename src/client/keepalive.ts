@@ -135,7 +135,7 @@ export class LeaseKeeper {
     if (this.finished) return;
     let stream: EtcdStream;
     try {
-      stream = await this.client.stream('Lease.LeaseKeepAlive', { hasleader: 'true' });
+      stream = await this.client.lease.leaseKeepAlive({ hasleader: 'true' });
     } catch (err) {
       if (this.finished) return;
       if (!this.everOpened) return this.finish({ error: err });
@@ -213,7 +213,7 @@ export async function keepAliveOnce(client: EtcdClient, id: bigint, timeoutMs: n
     try {
       return await renewOnce(client, id, remaining);
     } catch (err) {
-      const retry = err instanceof GrpcError && (err.code === Status.UNAVAILABLE || err.code === Status.INTERNAL);
+      const retry = err instanceof GrpcError && (err.status === Status.UNAVAILABLE || err.status === Status.INTERNAL);
       if (!retry) throw err;
       client.close();
       await new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, deadline - Date.now()))));
@@ -222,7 +222,7 @@ export async function keepAliveOnce(client: EtcdClient, id: bigint, timeoutMs: n
 }
 
 function renewOnce(client: EtcdClient, id: bigint, timeoutMs: number): Promise<Reply<LeaseKeepAliveResponse>> {
-  return client.stream('Lease.LeaseKeepAlive').then(
+  return client.lease.leaseKeepAlive().then(
     (stream) =>
       new Promise<Reply<LeaseKeepAliveResponse>>((resolve, reject) => {
         const timer = Number.isFinite(timeoutMs)

@@ -29,8 +29,8 @@ interface Entry {
 
 /** Stream failures worth opening the watches again for. */
 function retryable(err: GrpcError): boolean {
-  if (err.code === Status.UNAVAILABLE || err.code === Status.INTERNAL || err.code === Status.UNKNOWN || err.code === Status.CANCELLED) return true;
-  if (err.code === Status.DEADLINE_EXCEEDED || err.code === Status.RESOURCE_EXHAUSTED) return true;
+  if (err.status === Status.UNAVAILABLE || err.status === Status.INTERNAL || err.status === Status.UNKNOWN || err.status === Status.CANCELLED) return true;
+  if (err.status === Status.DEADLINE_EXCEEDED || err.status === Status.RESOURCE_EXHAUSTED) return true;
   return /no leader|leader changed|invalid auth token|stopped/.test(err.details);
 }
 
@@ -86,7 +86,7 @@ export class WatchSession extends EventEmitter {
 
   /** "hasleader" makes a member without a leader refuse the watch instead of going silent. */
   private async open(): Promise<void> {
-    const stream = await this.client.stream('Watch.Watch', { hasleader: 'true' });
+    const stream = await this.client.watch.watch({ hasleader: 'true' });
     this.stream = stream;
     this.pending = [];
     this.byWatchId.clear();

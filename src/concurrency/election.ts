@@ -4,12 +4,13 @@
  * concurrency.Election, so both tools take part in the same elections).
  */
 import type { EtcdClient, Reply } from '../client/client.js';
-import type { KeyValue, RangeResponse, TxnResponse, WatchResponse } from '../proto/types.gen.js';
+import type { KeyValue, RangeResponse, WatchResponse } from '../proto/types.gen.js';
 import { WatchSession } from '../client/watcher.js';
 import { keyBytes, prefixEnd } from '../keys.js';
 import { encodeMessage } from '../proto/registry.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
+import { Compare_CompareResult, Compare_CompareTarget, Event_EventType, RangeRequest_SortOrder, RangeRequest_SortTarget } from '../proto/types.gen.js';
 
 export class Election {
   readonly prefix: Buffer;
@@ -31,8 +32,8 @@ export class Election {
   /** Becomes leader (waiting for earlier candidates to go); withdraws if the signal aborts first. */
   async campaign(value: Buffer, signal: AbortSignal): Promise<void> {
     const key = Buffer.concat([this.prefix, Buffer.from(this.session.lease.toString(16))]);
-    const txn = await this.client.call<TxnResponse>('KV.Txn', {
-      compare: [{ result: 0, target: 1, key, create_revision: 0n }],
+    const txn = await this.client.kv.txn({
+      compare: [{ result: Compare_CompareResult.EQUAL, target: Compare_CompareTarget.CREATE, key, create_revision: 0n }],
       success: [{ request_put: { key, value, lease: this.session.lease } }],
       failure: [{ request_range: { key } }],
     });
@@ -54,8 +55,8 @@ export class Election {
   /** Changes the value of our candidacy, while it is still ours. */
   async proclaim(value: Buffer): Promise<void> {
     const key = this.key;
-    const txn = await this.client.call<TxnResponse>('KV.Txn', {
-      compare: [{ result: 0, target: 1, key, create_revision: this.leaderRev }],
+    const txn = await this.client.kv.txn({
+      compare: [{ result: Compare_CompareResult.EQUAL, target: Compare_CompareTarget.CREATE, key, create_revision: this.leaderRev }],
       success: [{ request_put: { key, value, lease: this.session.lease } }],
     });
     if (!txn.msg.succeeded) throw new Error('election: not leader');
@@ -63,8 +64,8 @@ export class Election {
 
   async resign(): Promise<void> {
     if (!this.leaderKey) return;
-    await this.client.call('KV.Txn', {
-      compare: [{ result: 0, target: 1, key: this.leaderKey, create_revision: this.leaderRev }],
+    await this.client.kv.txn({
+      compare: [{ result: Compare_CompareResult.EQUAL, target: Compare_CompareTarget.CREATE, key: this.leaderKey, create_revision: this.leaderRev }],
       success: [{ request_delete_range: { key: this.leaderKey } }],
     });
     this.leaderKey = undefined;
@@ -83,11 +84,11 @@ export class Election {
       return { msg, raw: encodeMessage('etcdserverpb.RangeResponse', msg), type: 'etcdserverpb.RangeResponse' };
     };
     while (!signal.aborted) {
-      const first = await this.client.call<RangeResponse>('KV.Range', {
+      const first = await this.client.kv.range({
         key: this.prefix,
         range_end: prefixEnd(this.prefix),
-        sort_order: 1,
-        sort_target: 2,
+        sort_order: RangeRequest_SortOrder.ASCEND,
+        sort_target: RangeRequest_SortTarget.CREATE,
         limit: 1n,
       });
       let header = first.msg.header;
@@ -96,7 +97,7 @@ export class Election {
       if (!kv) {
         // Nobody leads: wait for the first candidate.
         const found = await this.watchUntil({ key: this.prefix, range_end: prefixEnd(this.prefix), start_revision: header?.revision ?? 0n }, signal, (w) => {
-          const put = w.msg.events.find((e) => e.type === 0);
+          const put = w.msg.events.find((e) => e.type === Event_EventType.PUT);
           return put?.kv ? { header: { ...(w.msg.header ?? header!), revision: put.kv.mod_revision }, kv: put.kv } : undefined;
         });
         if (!found) return;
@@ -106,7 +107,7 @@ export class Election {
       // Follow this leader's key until it goes.
       const gone = await this.watchUntil({ key: kv.key, start_revision: (header?.revision ?? 0n) + 1n }, signal, (w) => {
         for (const e of w.msg.events) {
-          if (e.type === 1) return true;
+          if (e.type === Event_EventType.DELETE) return true;
           if (e.kv) report(asReply(base, w.msg.header, e.kv));
         }
         return undefined;

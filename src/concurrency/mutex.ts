@@ -5,10 +5,11 @@
  * concurrency.Mutex, so both tools can contend for the same lock).
  */
 import type { EtcdClient } from '../client/client.js';
-import type { ResponseHeader, TxnResponse } from '../proto/types.gen.js';
+import type { ResponseHeader } from '../proto/types.gen.js';
 import { keyBytes, prefixEnd } from '../keys.js';
 import type { Session } from './session.js';
 import { waitDeletes } from './wait.js';
+import { Compare_CompareResult, Compare_CompareTarget, RangeRequest_SortOrder, RangeRequest_SortTarget } from '../proto/types.gen.js';
 
 export class SessionExpiredError extends Error {
   constructor() {
@@ -34,9 +35,9 @@ export class Mutex {
 
   /** Takes the lock, waiting for earlier holders; with the signal aborted, gives up and withdraws. */
   async lock(signal: AbortSignal): Promise<void> {
-    const owner = { request_range: { key: this.prefix, range_end: prefixEnd(this.prefix), sort_order: 1, sort_target: 2, limit: 1n } };
-    const txn = await this.client.call<TxnResponse>('KV.Txn', {
-      compare: [{ result: 0, target: 1, key: this.key, create_revision: 0n }],
+    const owner = { request_range: { key: this.prefix, range_end: prefixEnd(this.prefix), sort_order: RangeRequest_SortOrder.ASCEND, sort_target: RangeRequest_SortTarget.CREATE, limit: 1n } };
+    const txn = await this.client.kv.txn({
+      compare: [{ result: Compare_CompareResult.EQUAL, target: Compare_CompareTarget.CREATE, key: this.key, create_revision: 0n }],
       success: [{ request_put: { key: this.key, value: Buffer.alloc(0), lease: this.session.lease } }, owner],
       failure: [{ request_range: { key: this.key } }, owner],
     });
@@ -53,12 +54,12 @@ export class Mutex {
       await this.unlock().catch(() => undefined);
       throw err;
     }
-    const mine = await this.client.call('KV.Range', { key: this.key });
+    const mine = await this.client.kv.range({ key: this.key });
     if (mine.msg.kvs.length === 0) throw new SessionExpiredError();
     this.header = mine.msg.header;
   }
 
   async unlock(): Promise<void> {
-    await this.client.call('KV.DeleteRange', { key: this.key });
+    await this.client.kv.deleteRange({ key: this.key });
   }
 }

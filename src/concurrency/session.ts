@@ -18,7 +18,7 @@ export class Session {
 
   /** Grants a lease of `ttl` seconds and starts keeping it alive. */
   static async create(client: EtcdClient, ttl: number, firstResponseMs: number): Promise<Session> {
-    const grant = await client.call('Lease.LeaseGrant', { TTL: ttl, ID: 0 });
+    const grant = await client.lease.leaseGrant({ TTL: ttl, ID: 0 });
     const lease = grant.msg.ID as bigint;
     const keeper = new LeaseKeeper(client, lease, () => {}, { ...GO_KEEPALIVE_TIMINGS, firstResponseMs }).start();
     const expired = keeper.done.then(
@@ -31,6 +31,6 @@ export class Session {
   /** Stops renewing and revokes the lease, which also removes every key on it. */
   async close(): Promise<void> {
     this.keeper.stop();
-    await this.client.call('Lease.LeaseRevoke', { ID: this.lease }).catch(() => undefined);
+    await this.client.lease.leaseRevoke({ ID: this.lease }).catch(() => undefined);
   }
 }

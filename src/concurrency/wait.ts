@@ -2,7 +2,8 @@
 import type { EtcdClient, Reply } from '../client/client.js';
 import { WatchSession } from '../client/watcher.js';
 import { prefixEnd } from '../keys.js';
-import type { RangeResponse, WatchResponse } from '../proto/types.gen.js';
+import type { WatchResponse } from '../proto/types.gen.js';
+import { Event_EventType, RangeRequest_SortOrder, RangeRequest_SortTarget } from '../proto/types.gen.js';
 
 /** Rejects when `signal` fires. */
 function aborted(signal: AbortSignal): Promise<never> {
@@ -22,7 +23,7 @@ export async function waitDelete(client: EtcdClient, key: Buffer, rev: bigint, s
       new Promise<void>((resolve, reject) => {
         session.on('response', (reply: Reply<WatchResponse>) => {
           if (reply.msg.canceled) reject(new Error(reply.msg.cancel_reason || 'lost watcher waiting for delete'));
-          if (reply.msg.events.some((e) => e.type === 1)) resolve();
+          if (reply.msg.events.some((e) => e.type === Event_EventType.DELETE)) resolve();
         });
         session.on('end', (err) => reject(err ?? new Error('lost watcher waiting for delete')));
         session.add({ key, start_revision: rev });
@@ -40,11 +41,11 @@ export async function waitDelete(client: EtcdClient, key: Buffer, rev: bigint, s
 export async function waitDeletes(client: EtcdClient, prefix: Buffer, maxCreateRev: bigint, signal: AbortSignal): Promise<void> {
   for (;;) {
     if (signal.aborted) throw new Error('context canceled');
-    const r = await client.call<RangeResponse>('KV.Range', {
+    const r = await client.kv.range({
       key: prefix,
       range_end: prefixEnd(prefix),
-      sort_order: 2, // descending
-      sort_target: 2, // by create revision
+      sort_order: RangeRequest_SortOrder.DESCEND,
+      sort_target: RangeRequest_SortTarget.CREATE,
       limit: 1n,
       max_create_revision: maxCreateRev,
     });

@@ -18,6 +18,7 @@ import type {
   LeaseGrantResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, LeaseLeasesResponse, LeaseKeepAliveResponse,
 } from '../proto/types.gen.js';
 import type { SnapshotStatus } from './snapshot.js';
+import { AlarmType } from '../proto/types.gen.js';
 
 /** The reply of member remove, update and promote: the header and the members after the change. */
 export type MemberChangeResponse = MemberRemoveResponse | MemberUpdateResponse | MemberPromoteResponse;
@@ -201,9 +202,7 @@ export function endpointHashKVTable(list: EndpointHashKV[]): { header: string[];
   return { header: ['endpoint', 'hash'], rows: list.map(({ ep, reply }) => [ep, String(reply.msg.hash)]) };
 }
 
-const ALARM_NAMES = ['NONE', 'NOSPACE', 'CORRUPT'];
-
 /** An alarm type as its enum name (Go prints unknown values as their number). */
 export function alarmName(alarm: number): string {
-  return ALARM_NAMES[alarm] ?? String(alarm);
+  return Object.entries(AlarmType).find(([, n]) => n === alarm)?.[0] ?? String(alarm);
 }

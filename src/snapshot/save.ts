@@ -360,7 +360,7 @@ function formatMs(ms: number): string {
 
 /** Errors before any data that mean "this endpoint does not answer": try the next one. */
 function isUnavailable(err: unknown): boolean {
-  return err instanceof GrpcError && err.code === Status.UNAVAILABLE;
+  return err instanceof GrpcError && err.status === Status.UNAVAILABLE;
 }
 
 export interface OpenOptions {
@@ -384,7 +384,7 @@ export async function openSnapshotStream(
 ): Promise<{ reader: MessageReader; endpoint: string }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < endpointCount; attempt++) {
-    const stream = await client.stream('Maintenance.Snapshot');
+    const stream = await client.maintenance.snapshot();
     const endpoint = client.endpoint?.raw ?? '';
     const reader = new MessageReader(stream, opts.interrupted);
     stream.send({});
