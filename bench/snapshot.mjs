@@ -1,6 +1,6 @@
 // snapshot save / status / restore of a snapshot of at least 256 MiB: wall time and peak
-// memory (max RSS) of ours against the real etcdctl, medians over a few runs, against a
-// throw-away etcd on loopback filled with large values and many small keys.
+// memory (max RSS) of ours against the real etcdctl, medians over a few runs (the two take
+// turns), against a throw-away etcd on loopback filled with large values and many small keys.
 // Goals (issue 4): no slower than etcdctl; save's peak memory under 120 MiB.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,16 +35,22 @@ function measure(cmd, args, env) {
   return { s: m ? Number(m[1]) : wall, mib: m ? Number(m[2]) / 1024 : NaN };
 }
 
-function bench(name, prepare, run) {
-  const times = [];
-  const mems = [];
+/**
+ * Times etcdctl and ours at one step, RUNS times each, taking turns (and
+ * swapping who goes first every round) so that a slow spell of the machine
+ * falls on both alike. Each side is [prepare, run]; prepare may be null.
+ */
+function benchPair(name, real, ours) {
+  const sides = [real, ours].map(([prepare, run]) => ({ prepare, run, times: [], mems: [] }));
   for (let i = 0; i < RUNS; i++) {
-    prepare?.(i);
-    const r = run(i);
-    times.push(r.s);
-    mems.push(r.mib);
+    for (const side of i % 2 ? [...sides].reverse() : sides) {
+      side.prepare?.(i);
+      const r = side.run(i);
+      side.times.push(r.s);
+      side.mems.push(r.mib);
+    }
   }
-  return { name, s: median(times), mib: Math.max(...mems) };
+  return sides.map((side) => ({ name, s: median(side.times), mib: Math.max(...side.mems) }));
 }
 
 const dir = fs.mkdtempSync(join(os.tmpdir(), 'etcdctl-ts-bench-'));
@@ -68,21 +74,18 @@ try {
   const oursFile = join(dir, 'ours.db');
   const rows = [];
   const rm = (p) => fs.rmSync(p, { recursive: true, force: true });
-  rows.push([
-    bench('save', () => rm(realFile), () => measure(REAL[0], [ep, 'snapshot', 'save', realFile])),
-    bench('save', () => rm(oursFile), () => measure(OURS[0], [OURS[1], ep, 'snapshot', 'save', oursFile])),
-  ]);
-  rows.push([
-    bench('status', null, () => measure(REAL[0], ['snapshot', 'status', realFile])),
-    bench('status', null, () => measure(OURS[0], [OURS[1], 'snapshot', 'status', realFile])),
-  ]);
+  rows.push(benchPair('save',
+    [() => rm(realFile), () => measure(REAL[0], [ep, 'snapshot', 'save', realFile])],
+    [() => rm(oursFile), () => measure(OURS[0], [OURS[1], ep, 'snapshot', 'save', oursFile])]));
+  rows.push(benchPair('status',
+    [null, () => measure(REAL[0], ['snapshot', 'status', realFile])],
+    [null, () => measure(OURS[0], [OURS[1], 'snapshot', 'status', realFile])]));
   const restoreArgs = (d) => ['snapshot', 'restore', realFile, '--data-dir', d, '--name', 'b1', '--initial-cluster', 'b1=http://127.0.0.1:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380'];
   const rd = join(dir, 'restored-real');
   const od = join(dir, 'restored-ours');
-  rows.push([
-    bench('restore', () => rm(rd), () => measure(REAL[0], restoreArgs(rd))),
-    bench('restore', () => rm(od), () => measure(OURS[0], [OURS[1], ...restoreArgs(od)])),
-  ]);
+  rows.push(benchPair('restore',
+    [() => rm(rd), () => measure(REAL[0], restoreArgs(rd))],
+    [() => rm(od), () => measure(OURS[0], [OURS[1], ...restoreArgs(od)])]));
   const mib = (x) => (Number.isNaN(x) ? '   n/a' : `${x.toFixed(0).padStart(4)} MiB`);
   console.log(`${''.padEnd(8)} ${'etcdctl 3.4'.padStart(20)}   ${'etcdctl-ts'.padStart(20)}   ratio`);
   for (const [real, ours] of rows) {
