@@ -164,3 +164,13 @@ test('nested TxnResponse: each ResponseOp keeps the one member it has', () => {
   assert.equal(msg.responses[1].response_range.count, 0x7fffffffffffffffn);
   assert.equal(hex(encode('etcdserverpb.TxnResponse', msg)), hex(resp));
 });
+
+test('requests are written as Go writes them: no zero fields (an empty range_end is not sent), text for bytes is UTF-8', () => {
+  // etcd reads a range_end that is on the wire, even empty, as a range: Go never sends it.
+  assert.equal(hex(encode('etcdserverpb.RangeRequest', { key: Buffer.from('foo'), range_end: Buffer.alloc(0), limit: 0n, serializable: false, sort_order: 0 })), hex(Uint8Array.from(lfield(1, 'foo'))));
+  assert.equal(hex(encode('etcdserverpb.PutRequest', { key: 'ключ', value: '' })), hex(Uint8Array.from(lfield(1, 'ключ'))));
+  assert.equal(hex(encode('etcdserverpb.LeaseTimeToLiveResponse', { keys: ['a'] })), hex(Uint8Array.from(lfield(5, 'a'))));
+  // Inside lists of messages too, and a oneof member that is zero still says which member is set.
+  const txn = encode('etcdserverpb.TxnRequest', { compare: [{ key: 'k', version: 0n, range_end: '' }], success: [{ request_put: { key: 'k', value: 'v', lease: 0n } }] });
+  assert.equal(hex(txn), hex(Uint8Array.from([...lfield(1, [...lfield(3, 'k'), ...vfield(4, 0)]), ...lfield(2, lfield(2, [...lfield(1, 'k'), ...lfield(2, 'v')]))])));
+});

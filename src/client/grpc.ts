@@ -10,7 +10,7 @@
  */
 import { Client, Metadata, credentials, connectivityState, type ChannelCredentials, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { withoutZeroes } from '../proto/registry.js';
+import { forWire } from '../proto/registry.js';
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
@@ -72,7 +72,7 @@ export function methodFrom(def: MethodDefinition<object, object>, requestType: s
   return {
     path: def.path,
     responseType,
-    encode: (req) => def.requestSerialize(withoutZeroes(requestType, req)),
+    encode: (req) => def.requestSerialize(forWire(requestType, req)),
     decode: (bytes) => def.responseDeserialize(bytes),
     requestStream: def.requestStream,
     responseStream: def.responseStream,
@@ -134,13 +134,22 @@ function httpStatusToGrpc(status: number): number {
 }
 
 /**
+ * grpc-message is percent-encoded on the wire. grpc-js decodes it with
+ * decodeURI, which leaves the escapes of URI delimiters (etcd's "etcdserver%3A
+ * ..." when the server encodes the colon); gRPC-Go decodes every one.
+ */
+function statusMessage(text: string): string {
+  return text.replace(/%(3[ABbDdFf]|2[3346BbCcFf]|40)/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/**
  * A failed call in gRPC-Go's words. grpc-js gives the same status codes but
  * its own texts for a stream reset by the server and for a reply that is not
  * gRPC; those are reworded, everything from the server is kept as sent.
  * `headers` is the response's header block, when one came.
  */
 function fromServiceError(err: ServiceError & { rstCode?: number }, headers: Metadata | undefined): GrpcError {
-  const details = err.details ?? err.message;
+  const details = statusMessage(err.details ?? err.message);
   const http = /^Received HTTP status code (\d+)$/.exec(details);
   const md = headers ?? err.metadata;
   const contentType = md?.get('content-type')[0];

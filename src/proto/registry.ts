@@ -58,12 +58,14 @@ function isZero(v: unknown, f: FieldSchema): boolean {
 }
 
 /**
- * The message without the fields Go's proto3 encoder leaves out: zero scalars
- * and empty lists (a oneof member is kept even when zero; it says which member
- * is set). protobufjs writes every field it is given, and etcd reads an empty
- * range_end that is there differently from one that is not.
+ * The message as it goes to the encoder: without the fields Go's proto3
+ * encoder leaves out, zero scalars and empty lists (a oneof member is kept
+ * even when zero; it says which member is set) — protobufjs writes every
+ * field it is given, and etcd reads an empty range_end that is there
+ * differently from one that is not; and with text given for a bytes field
+ * taken as its UTF-8 bytes (protobufjs would read it as base64).
  */
-export function withoutZeroes(typeName: string, msg: object): object {
+export function forWire(typeName: string, msg: object): object {
   const obj = msg as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const f of getMessageSchema(typeName).fields) {
@@ -71,11 +73,11 @@ export function withoutZeroes(typeName: string, msg: object): object {
     if (v === undefined || v === null) continue;
     if (f.repeated) {
       const list = v as unknown[];
-      if (list.length > 0) out[f.name] = f.kind === 'message' ? list.map((x) => withoutZeroes(f.type, x as object)) : list;
+      if (list.length > 0) out[f.name] = f.kind === 'message' ? list.map((x) => forWire(f.type, x as object)) : list;
     } else if (f.kind === 'message') {
-      out[f.name] = withoutZeroes(f.type, v as object);
+      out[f.name] = forWire(f.type, v as object);
     } else if (f.oneof !== undefined || !isZero(v, f)) {
-      out[f.name] = v;
+      out[f.name] = typeof v === 'string' && f.type === 'bytes' ? Buffer.from(v, 'utf8') : v;
     }
   }
   return out;
@@ -83,7 +85,7 @@ export function withoutZeroes(typeName: string, msg: object): object {
 
 /** The wire bytes of a message given as an object of its type's shape, as Go would write them. */
 export function encodeMessage(typeName: string, msg: object): Buffer {
-  return message(typeName).serialize(withoutZeroes(typeName, msg));
+  return message(typeName).serialize(forWire(typeName, msg));
 }
 
 /** A message decoded from its wire bytes. */
