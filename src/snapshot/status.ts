@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
-import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
+import { crc32c, crc32cCombine, makeJsCrc32c, nativeCrc32cModule } from './crc32c.js';
 import { FileSource, readFullyAt, type ByteSource } from './source.js';
 
 export interface DbStatus {
@@ -170,7 +170,7 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   const claims = new Int32Array(new SharedArrayBuffer(4 * maxBatches));
   // Loaded here, not at start-up: only this path needs it.
   const { Worker } = await import('node:worker_threads');
-  const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } }));
+  const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims, crcModule: nativeCrc32cModule() } }));
   try {
     const buf = Buffer.from(shared);
     const batches = new Batcher(buf, (b, index) => worker.send(b, index));
@@ -273,13 +273,17 @@ class Batcher implements Hasher {
 
 /**
  * The worker's whole program: for each batch it is sent that nobody has
- * claimed yet, claim it, hash it, and send back its CRC.
+ * claimed yet, claim it, hash it, and send back its CRC. It hashes with
+ * @node-rs/crc32 when this thread could load it, else with the JavaScript
+ * CRC, from its source text.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const crc32c = (${makeCrc32c.toString()})();
-const data = new Uint8Array(workerData.shared);
-const claims = workerData.claims;
+const { shared, claims, crcModule } = workerData;
+const crc32c = crcModule
+  ? ((native) => (d, prev, start, end) => native(d.subarray(start, end), prev))(require(crcModule).crc32c)
+  : (${makeJsCrc32c.toString()})();
+const data = new Uint8Array(shared);
 parentPort.on('message', ({ index, pieces }) => {
   if (Atomics.compareExchange(claims, index, 0, 2) !== 0) return;
   let crc = 0;
