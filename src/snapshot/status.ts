@@ -53,7 +53,8 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   const top: Array<{ name: Buffer; value: Buffer; flags: number }> = [];
   walker.walkBucket(db.meta.root, (key, value, flags) => top.push({ name: key, value, flags }), false);
 
-  let revision = 0n;
+  // The last revision key seen; decoded once at the end.
+  let lastRevisionKey: Buffer | undefined;
   let totalKey = 0;
   let notBucket: string | undefined;
   let badRevision: string | undefined;
@@ -72,7 +73,7 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
       if (!(f & 1)) hasher.add(v);
       if (isKey) {
         if (k.length < 8) badRevision ??= k.toString('hex');
-        else revision = k.readBigInt64BE(0);
+        else lastRevisionKey = k;
       }
       totalKey++;
     };
@@ -88,6 +89,7 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   if (errors.length > 0) throw new IntegrityError(errors);
   if (notBucket !== undefined) throw new BoltError(`cannot get hash of bucket ${notBucket}`);
   if (badRevision !== undefined) throw new BoltError(`cannot parse revision key ${badRevision} in bucket "key"`);
+  const revision = lastRevisionKey ? lastRevisionKey.readBigInt64BE(0) : 0n;
   return { revision, totalKey, totalSize: db.meta.pgid * db.pageSize };
 }
 
@@ -310,12 +312,15 @@ class Batcher implements Hasher {
 
   add(piece: Buffer): void {
     if (piece.length === 0) return;
-    if (piece.buffer !== this.base.buffer) throw new Error('internal error: a piece to hash is not in the shared file image');
     const off = piece.byteOffset - this.base.byteOffset;
     const list = this.list;
     const n = list.length;
     if (n > 0 && list[n - 2] + list[n - 1] === off) list[n - 1] += piece.length;
-    else list.push(off, piece.length);
+    else {
+      // Checked only where a new run starts: reading a view's .buffer costs more than the rest of this.
+      if (piece.buffer !== this.base.buffer) throw new Error('internal error: a piece to hash is not in the shared file image');
+      list.push(off, piece.length);
+    }
     this.bytes += piece.length;
     if (this.bytes >= BATCH) this.flush();
   }
