@@ -33,6 +33,8 @@ const result = await build({
   // import() becomes require(): the bundle is loaded through vm.Script (for
   // the code cache), where a real dynamic import has no loader to call.
   supported: { 'dynamic-import': false },
+  // Native (a .node binary per platform): required at run time from node_modules, if there.
+  external: ['@node-rs/crc32', '@node-rs/crc32-*'],
   outfile: 'dist/bundle/cli.cjs',
   logLevel: 'warning',
   write: false,

@@ -6,6 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './harness/run.js';
+import { writeBolt } from '../src/snapshot/bbolt-writer.js';
+import { BufferSource } from '../src/snapshot/source.js';
+import { dbStatus } from '../src/snapshot/status.js';
+import { snapshotStatusJSON } from '../src/output/snapshot.js';
 
 test('the packed tarball installs offline and runs', { timeout: 120000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'etcdctl-ts-pack-'));
@@ -22,6 +26,13 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     assert.deepEqual(installed, ['cli.cjs', 'cli.cjs.cache']);
     const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
     assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
+    // snapshot status needs CRC-32C: @node-rs/crc32, required at run time (the bundle does not
+    // contain it) from the install's node_modules, or the JavaScript CRC when it is not there.
+    const db = path.join(dir, 'small.db');
+    const file = writeBolt([[Buffer.from('key'), [[Buffer.from('00000000000000025f0000000000000000', 'hex'), Buffer.from('v')]]]]);
+    writeFileSync(db, file);
+    const status = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['snapshot', 'status', db, '-w', 'json'], { encoding: 'utf8' });
+    assert.equal(status, snapshotStatusJSON(dbStatus(new BufferSource(file))));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

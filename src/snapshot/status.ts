@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
-import { crc32c, crc32cCombine, makeCrc32c } from './crc32c.js';
+import { crc32c, crc32cCombine, makeJsCrc32c, nativeCrc32cModule } from './crc32c.js';
 import { FileSource, readFullyAt, type ByteSource } from './source.js';
 
 export interface DbStatus {
@@ -53,7 +53,8 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   const top: Array<{ name: Buffer; value: Buffer; flags: number }> = [];
   walker.walkBucket(db.meta.root, (key, value, flags) => top.push({ name: key, value, flags }), false);
 
-  let revision = 0n;
+  // The last revision key seen; decoded once at the end.
+  let lastRevisionKey: Buffer | undefined;
   let totalKey = 0;
   let notBucket: string | undefined;
   let badRevision: string | undefined;
@@ -72,7 +73,7 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
       if (!(f & 1)) hasher.add(v);
       if (isKey) {
         if (k.length < 8) badRevision ??= k.toString('hex');
-        else revision = k.readBigInt64BE(0);
+        else lastRevisionKey = k;
       }
       totalKey++;
     };
@@ -88,6 +89,7 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   if (errors.length > 0) throw new IntegrityError(errors);
   if (notBucket !== undefined) throw new BoltError(`cannot get hash of bucket ${notBucket}`);
   if (badRevision !== undefined) throw new BoltError(`cannot parse revision key ${badRevision} in bucket "key"`);
+  const revision = lastRevisionKey ? lastRevisionKey.readBigInt64BE(0) : 0n;
   return { revision, totalKey, totalSize: db.meta.pgid * db.pageSize };
 }
 
@@ -125,9 +127,10 @@ export function statFile(path: string): void {
 }
 
 /**
- * Files from this size up to IN_MEMORY_MAX are read whole into shared memory
- * and hashed on two threads; others are walked through FileSource's bounded
- * cache and hashed on this one.
+ * Files from this size up to IN_MEMORY_MAX are read whole into shared memory,
+ * mostly by a worker thread ahead of the walk, and hashed mostly there too;
+ * others are walked through FileSource's bounded cache and hashed on this
+ * thread.
  */
 const PARALLEL_MIN = 32 * 1024 * 1024;
 const IN_MEMORY_MAX = 2 * 1024 * 1024 * 1024;
@@ -155,26 +158,36 @@ export async function fileStatus(path: string, opts: { parallelMin?: number } = 
 }
 
 /**
- * A file read whole into memory shared with a worker thread. The walk records
- * where each piece to hash lies (adjacent pieces merge: a leaf's keys and
- * values are mostly packed one after the other) and hands them out in batches
- * of about BATCH bytes as it goes, so the worker hashes while the walk is
- * still running. When the walk ends, this thread takes the batches the worker
- * has not started, from the last one back; each batch has its own CRC, and
- * the CRCs are joined in order. The file is read as the walk goes (the
- * worker boots meanwhile), into one buffer the size of the file.
+ * A file read whole into memory shared with a worker thread, which reads the
+ * file ahead of the walk and hashes. The worker claims and reads blocks of
+ * LOAD_BLOCK bytes in file order; the walk reads itself any block it needs
+ * that nobody has started on, and waits for one the worker is reading. (Most
+ * of the cost of reading is faulting in the fresh memory, so this takes it
+ * off the walk.) The walk records where each piece to hash lies (adjacent
+ * pieces merge: a leaf's keys and values are mostly packed one after the
+ * other) and hands them out in batches of about BATCH bytes as it goes; once
+ * the worker has read ahead to the end (or the walk is over) it hashes them.
+ * When the walk ends, this thread takes the batches the worker has not
+ * started, from the last one back; each batch has its own CRC, and the CRCs
+ * are joined in order.
  */
 async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   const shared = new SharedArrayBuffer(size);
   const maxBatches = Math.ceil(size / BATCH) + 2;
   const claims = new Int32Array(new SharedArrayBuffer(4 * maxBatches));
+  const blockCount = Math.ceil(size / LOAD_BLOCK);
+  // One state per block (NOT_READ, READING, READ), then the read-ahead's state.
+  const blocks = new Int32Array(new SharedArrayBuffer(4 * (blockCount + 1)));
+  const workerData = { shared, claims, blocks, fd, size, block: LOAD_BLOCK, crcModule: nativeCrc32cModule() };
   // Loaded here, not at start-up: only this path needs it.
   const { Worker } = await import('node:worker_threads');
-  const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData: { shared, claims } }));
+  const worker = new CrcWorker(new Worker(WORKER_SOURCE, { eval: true, workerData }));
+  const readAhead = new ReadAhead(blocks, blockCount);
   try {
     const buf = Buffer.from(shared);
     const batches = new Batcher(buf, (b, index) => worker.send(b, index));
-    const rest = statusOf(openBolt(new LoadOnDemand(fd, buf)), batches);
+    const rest = statusOf(openBolt(new LoadOnDemand(fd, buf, blocks)), batches);
+    readAhead.stop();
     batches.flush();
     const all = batches.done;
     const crcs: number[] = new Array(all.length);
@@ -187,6 +200,9 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
     for (let i = 0; i < all.length; i++) hash = crc32cCombine(hash, crcs[i], batches.lengths[i]);
     return { hash, ...rest };
   } finally {
+    // The worker reads with our descriptor: it must be done before the caller closes it.
+    readAhead.stop();
+    readAhead.waitUntilStopped();
     worker.close();
   }
 }
@@ -202,15 +218,44 @@ function hashPieces(buf: Buffer, pieces: number[]): number {
 
 const LOAD_BLOCK = 256 * 1024;
 
+/** States of a block of the file image, in `blocks` (shared with the worker). */
+const NOT_READ = 0;
+const READING = 1;
+const READ = 2;
+
+/** States of the worker's read-ahead, in the slot after the blocks' states. */
+const AHEAD_NOT_STARTED = 0;
+const AHEAD_RUNNING = 1;
+const AHEAD_STOPPING = 2;
+const AHEAD_STOPPED = 3;
+
+/** This thread's side of the worker's read-ahead (see WORKER_SOURCE). */
+class ReadAhead {
+  constructor(private readonly blocks: Int32Array, private readonly at: number) {}
+
+  /** Asks the read-ahead to stop, or never to start. */
+  stop(): void {
+    const s = Atomics.compareExchange(this.blocks, this.at, AHEAD_NOT_STARTED, AHEAD_STOPPED);
+    if (s === AHEAD_RUNNING) Atomics.compareExchange(this.blocks, this.at, AHEAD_RUNNING, AHEAD_STOPPING);
+  }
+
+  /** Returns once the worker reads no more (it finishes the block it is on: a fraction of a millisecond). */
+  waitUntilStopped(): void {
+    while (Atomics.load(this.blocks, this.at) === AHEAD_STOPPING) Atomics.wait(this.blocks, this.at, AHEAD_STOPPING, 1000);
+  }
+}
+
 /**
  * The file's bytes in `image` (a buffer the size of the file), each block of
- * LOAD_BLOCK bytes read the first time the walk asks for a part of it. What
- * it hands out are views of `image`, which the worker sees too.
+ * LOAD_BLOCK bytes read the first time the walk asks for a part of it, unless
+ * the worker has read it or is reading it (`blocks` has each block's state).
+ * What it hands out are views of `image`, which the worker sees too.
  */
 class LoadOnDemand implements ByteSource {
   readonly size: number;
+  /** Blocks known to be read (saves an atomic load for each). */
   private readonly loaded: Uint8Array;
-  constructor(private readonly fd: number, private readonly image: Buffer) {
+  constructor(private readonly fd: number, private readonly image: Buffer, private readonly blocks: Int32Array) {
     this.size = image.length;
     this.loaded = new Uint8Array(Math.ceil(image.length / LOAD_BLOCK));
   }
@@ -220,18 +265,36 @@ class LoadOnDemand implements ByteSource {
     if (pos >= end) return this.image.subarray(0, 0);
     const last = Math.floor((end - 1) / LOAD_BLOCK);
     for (let b = Math.floor(pos / LOAD_BLOCK); b <= last; b++) {
-      if (this.loaded[b]) continue;
-      // Consecutive blocks not loaded yet are read at once.
-      let upTo = b;
-      while (upTo < last && !this.loaded[upTo + 1]) upTo++;
-      const from = b * LOAD_BLOCK;
-      const to = Math.min((upTo + 1) * LOAD_BLOCK, this.size);
-      // Should the file have shrunk, what is missing reads as zeros and the walk finds it damaged.
-      readFullyAt(this.fd, this.image, from, to - from, from);
-      this.loaded.fill(1, b, upTo + 1);
-      b = upTo;
+      if (!this.loaded[b]) b = this.load(b, last);
     }
     return this.image.subarray(pos, end);
+  }
+
+  /** Makes block b read, with the ones after it up to `last` that nobody has started on; returns the last block done. */
+  private load(b: number, last: number): number {
+    const blocks = this.blocks;
+    for (;;) {
+      const s = Atomics.compareExchange(blocks, b, NOT_READ, READING);
+      if (s === READ) {
+        this.loaded[b] = 1;
+        return b;
+      }
+      if (s === NOT_READ) break;
+      Atomics.wait(blocks, b, READING);
+    }
+    // Consecutive blocks not started on yet are read at once.
+    let upTo = b;
+    while (upTo < last && Atomics.compareExchange(blocks, upTo + 1, NOT_READ, READING) === NOT_READ) upTo++;
+    const from = b * LOAD_BLOCK;
+    const to = Math.min((upTo + 1) * LOAD_BLOCK, this.size);
+    // Should the file have shrunk, what is missing reads as zeros and the walk finds it damaged.
+    readFullyAt(this.fd, this.image, from, to - from, from);
+    for (let i = b; i <= upTo; i++) {
+      Atomics.store(blocks, i, READ);
+      Atomics.notify(blocks, i);
+    }
+    this.loaded.fill(1, b, upTo + 1);
+    return upTo;
   }
 }
 
@@ -249,12 +312,15 @@ class Batcher implements Hasher {
 
   add(piece: Buffer): void {
     if (piece.length === 0) return;
-    if (piece.buffer !== this.base.buffer) throw new Error('internal error: a piece to hash is not in the shared file image');
     const off = piece.byteOffset - this.base.byteOffset;
     const list = this.list;
     const n = list.length;
     if (n > 0 && list[n - 2] + list[n - 1] === off) list[n - 1] += piece.length;
-    else list.push(off, piece.length);
+    else {
+      // Checked only where a new run starts: reading a view's .buffer costs more than the rest of this.
+      if (piece.buffer !== this.base.buffer) throw new Error('internal error: a piece to hash is not in the shared file image');
+      list.push(off, piece.length);
+    }
     this.bytes += piece.length;
     if (this.bytes >= BATCH) this.flush();
   }
@@ -272,14 +338,50 @@ class Batcher implements Hasher {
 }
 
 /**
- * The worker's whole program: for each batch it is sent that nobody has
- * claimed yet, claim it, hash it, and send back its CRC.
+ * The worker's whole program. First it reads the file ahead of the walk: each
+ * block nobody has started on, in file order, until the end or until asked
+ * to stop (should a read fail, it leaves the block to the walk, which reports
+ * the error). Then, for each batch it was sent that nobody has claimed yet,
+ * it claims it, hashes it, and sends back its CRC. It hashes with
+ * @node-rs/crc32 when this thread could load it, else with the JavaScript
+ * CRC, from its source text.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const crc32c = (${makeCrc32c.toString()})();
-const data = new Uint8Array(workerData.shared);
-const claims = workerData.claims;
+const { shared, claims, blocks, fd, size, block, crcModule } = workerData;
+const data = new Uint8Array(shared);
+
+const at = blocks.length - 1;
+if (Atomics.compareExchange(blocks, at, ${AHEAD_NOT_STARTED}, ${AHEAD_RUNNING}) === ${AHEAD_NOT_STARTED}) {
+  const { readSync } = require('node:fs');
+  try {
+    for (let b = 0; b < at && Atomics.load(blocks, at) === ${AHEAD_RUNNING}; b++) {
+      if (Atomics.compareExchange(blocks, b, ${NOT_READ}, ${READING}) !== ${NOT_READ}) continue;
+      const from = b * block;
+      const to = Math.min(from + block, size);
+      try {
+        for (let done = 0; from + done < to; ) {
+          const got = readSync(fd, data, from + done, to - from - done, from + done);
+          if (got === 0) break;
+          done += got;
+        }
+      } catch (err) {
+        Atomics.store(blocks, b, ${NOT_READ});
+        Atomics.notify(blocks, b);
+        break;
+      }
+      Atomics.store(blocks, b, ${READ});
+      Atomics.notify(blocks, b);
+    }
+  } finally {
+    Atomics.store(blocks, at, ${AHEAD_STOPPED});
+    Atomics.notify(blocks, at);
+  }
+}
+
+const crc32c = crcModule
+  ? ((native) => (d, prev, start, end) => native(d.subarray(start, end), prev))(require(crcModule).crc32c)
+  : (${makeJsCrc32c.toString()})();
 parentPort.on('message', ({ index, pieces }) => {
   if (Atomics.compareExchange(claims, index, 0, 2) !== 0) return;
   let crc = 0;
