@@ -73,7 +73,9 @@ export function forWire(typeName: string, msg: object): object {
     if (v === undefined || v === null) continue;
     if (f.repeated) {
       const list = v as unknown[];
-      if (list.length > 0) out[f.name] = f.kind === 'message' ? list.map((x) => forWire(f.type, x as object)) : list;
+      if (list.length === 0) continue;
+      if (f.kind === 'message') out[f.name] = list.map((x) => forWire(f.type, x as object));
+      else out[f.name] = f.type === 'bytes' ? list.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)) : list;
     } else if (f.kind === 'message') {
       out[f.name] = forWire(f.type, v as object);
     } else if (f.oneof !== undefined || !isZero(v, f)) {
