@@ -244,6 +244,8 @@ class FakeClient {
     return s;
   }
   close(): void { this.closed++; }
+  /** The typed face the keeper uses: its one streaming method. */
+  lease = { leaseKeepAlive: () => this.stream() };
 }
 
 const FAST = { sendTickMs: 20, deadlineTickMs: 40, retryMs: 20, firstResponseMs: 400 };
