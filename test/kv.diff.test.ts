@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { OUR_BIN, REAL_ETCDCTL, runBytes, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
-import { subcommandHelpAs35 } from './harness/help35.js';
+import { helpPageAs35 } from './harness/help35.js';
 
 const T = { timeout: 60000 };
 const FORMATS = ['simple', 'json', 'fields', 'protobuf', 'table'] as const;
@@ -49,15 +49,13 @@ function show(r: RunResult): string {
     `--- stdout (hex ${r.stdout.toString('hex').slice(0, 400)}) ---\n${r.stdout.toString('utf8')}\n--- stderr ---\n${r.stderr.toString('utf8')}`;
 }
 
-/** 3.4.23 help text as 3.5 prints it (see harness/help35.ts). */
-function helpTo35(s: string): string {
-  return subcommandHelpAs35(s);
-}
-
-/** Applies helpTo35 to a real etcdctl result whose stdout is a help page. */
+/**
+ * A real etcdctl result whose stdout is a help page, with that page replaced by the one etcdctl-ts
+ * must print (etcdctl 3.5's from its source, plus our documented additions: harness/help35.ts).
+ */
 function realAs35(r: RunResult): RunResult {
   if (!r.stdout.subarray(0, 6).equals(Buffer.from('NAME:\n'))) return r;
-  return { ...r, stdout: Buffer.from(helpTo35(r.stdout.toString('utf8')), 'utf8') };
+  return { ...r, stdout: Buffer.from(helpPageAs35(r.stdout.toString('utf8')), 'utf8') };
 }
 
 interface DiffOptions extends RunOptions {

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCommand, runReal, runOurs, stripZapLines, OUR_BIN, REAL_ETCDCTL, type RunOptions, type RunResult } from './harness/run.js';
-import { subcommandHelpAs35 } from './harness/help35.js';
+import { helpPageAs35 } from './harness/help35.js';
 
 let server: EtcdHandle;
 let start = 0n; // revision of the first write of the history below
@@ -24,8 +24,8 @@ async function both(args: string[], opts: RunOptions & { runMs?: number } = {}):
   // The harness notes on stderr that it killed a client; that line names the binary.
   const stderr = (x: RunResult) => stripZapLines(x.stderr).replace(/^\[harness\] .*\n?/gm, '');
   const view = (x: RunResult, stdout: Buffer) => ({ stdout: stdout.toString('hex'), text: stdout.toString(), stderr: stderr(x), code: x.code, signal: x.signal });
-  // Flag errors print the usage, which has 3.5's --progress-notify.
-  const realStdout = r.stdout.subarray(0, 6).toString() === 'NAME:\n' ? Buffer.from(subcommandHelpAs35(r.stdout.toString())) : r.stdout;
+  // Flag errors print the usage: compared with 3.5's page (it has --progress-notify), from harness/help35.ts.
+  const realStdout = r.stdout.subarray(0, 6).toString() === 'NAME:\n' ? Buffer.from(helpPageAs35(r.stdout.toString())) : r.stdout;
   assert.deepEqual(view(u, u.stdout), view(r, realStdout), `watch ${args.join(' ')}`);
   return { real: r, ours: u };
 }
