@@ -230,6 +230,9 @@ for (const s of services) {
 }
 t.push('}');
 t.push('');
+t.push('/** The methods that stream (either way), as Service.Method. */');
+t.push(`export const STREAMING: readonly string[] = [${services.flatMap((s) => s.methodsArray.filter((m) => m.requestStream || m.responseStream).map((m) => q(s.name + '.' + m.name))).join(', ')}];`);
+t.push('');
 t.push('/** The methods of each service, by name. */');
 t.push('export const METHOD_NAMES: { readonly [S in keyof Methods]: readonly (keyof Methods[S] & string)[] } = {');
 for (const s of services) t.push(`  ${s.name}: [${s.methodsArray.map((m) => q(m.name)).join(', ')}],`);
