@@ -6,7 +6,7 @@
 // chunks was measured too: it helps `version` but makes `get` slower.)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // commander requires child_process when it loads, for subcommands that are
 // separate executables, which this CLI has none of; loading it (and dgram
@@ -38,6 +38,7 @@ const result = await build({
   outfile: 'dist/bundle/cli.cjs',
   logLevel: 'warning',
   write: false,
+  metafile: true,
   plugins: [lazyChildProcessInCommander],
 });
 // Written under a temporary name and renamed, so that a CLI starting meanwhile
@@ -45,6 +46,20 @@ const result = await build({
 mkdirSync('dist/bundle', { recursive: true });
 writeFileSync('dist/bundle/cli.cjs.tmp', result.outputFiles[0].contents);
 renameSync('dist/bundle/cli.cjs.tmp', 'dist/bundle/cli.cjs');
+
+// The licences of the packages bundled in, shipped beside the bundle.
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.add(m[1]);
+}
+const notices = [];
+for (const dir of [...packages].sort()) {
+  const { name, version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  notices.push(`${name}@${version} (${license ?? 'see below'})\n\n${file ? readFileSync(`${dir}/${file}`, 'utf8').trim() : '(no licence file in the package)'}\n`);
+}
+writeFileSync('dist/bundle/THIRD-PARTY-LICENSES.txt', notices.join('\n' + '-'.repeat(72) + '\n\n'));
 
 // Run a few commands that need no server so that the functions they use are
 // compiled, then keep V8's code for all of it. A refused connection walks
