@@ -23,7 +23,7 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     writeFileSync(path.join(project, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}\n');
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tgz)], { cwd: project, stdio: 'pipe' });
     const installed = readdirSync(path.join(project, 'node_modules', 'etcdctl-ts', 'dist', 'bundle')).sort();
-    assert.deepEqual(installed, ['cli.cjs', 'cli.cjs.cache']);
+    assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache']);
     const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
     assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
     // snapshot status needs CRC-32C: @node-rs/crc32, required at run time (the bundle does not
