@@ -2,7 +2,6 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import type { EtcdClient } from '../src/client/client.js';
 import { badArgs } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 
 /** The server's answer to AuthEnable when user root exists but lacks role root. */
@@ -24,7 +23,7 @@ export async function enableAuth(client: EtcdClient): Promise<void> {
       await client.auth.authEnable({});
       return;
     } catch (err) {
-      if (!(err instanceof GrpcError && err.details === ROOT_ROLE_MISSING) || round >= 3) throw toEtcdctlError(err);
+      if (!(err instanceof GrpcError && err.details === ROOT_ROLE_MISSING) || round >= 3) throw err;
     }
     await client.auth.roleAdd({ name: 'root' });
     await client.auth.userGrantRole({ user: 'root', role: 'root' });

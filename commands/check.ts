@@ -13,8 +13,6 @@ import { prefixEnd } from '../src/keys.js';
 import { goQuote } from '../src/output/goquote.js';
 import { renderProgress } from '../src/check/progress.js';
 import { loadStats, perfVerdict, type RequestResult } from '../src/check/stats.js';
-import { errorText } from '../src/client/errors.js';
-import { GrpcError } from '../src/client/status.js';
 import type { EtcdClient } from '../src/client/client.js';
 import type { TextPrinter } from '../src/output/text.js';
 
@@ -107,7 +105,7 @@ async function runWorkers(
         try {
           await c.kv.put(op, { timeoutNs: 0 });
         } catch (err) {
-          error = err instanceof GrpcError ? errorText(err) : (err as Error).message;
+          error = (err as Error).message;
         }
         results.push({ error, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
         onDone();
@@ -207,7 +205,7 @@ async function runPerf(ctx: Context): Promise<void> {
       const r = await clients[0].kv.deleteRange({ key: prefixKey, range_end: prefixEnd(prefixKey) }, { timeoutNs: 30e9 });
       return r.msg.header?.revision;
     } catch (err) {
-      text.report(`FAIL: Cleanup failed during key deletion: ERROR(${err instanceof GrpcError ? errorText(err) : (err as Error).message})`);
+      text.report(`FAIL: Cleanup failed during key deletion: ERROR(${(err as Error).message})`);
       return undefined;
     }
   };

@@ -1,7 +1,6 @@
 /** elect: campaign for leadership and hold it, or (-l) watch who leads. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 import { keyBytes } from '../src/keys.js';
@@ -23,12 +22,8 @@ async function runElect(ctx: Context): Promise<void> {
   const { Election } = await import('../src/concurrency/election.js');
   const { controller, interrupted } = abortOnSignal();
   let session;
-  try {
-    session = await Session.create(client, SESSION_TTL, ctx.globals.dialTimeout / 1e6 + 1000);
-  } catch (err) {
-    throw toEtcdctlError(err);
-  }
-  const fail = (err: unknown) => (err instanceof GrpcError ? toEtcdctlError(err) : new EtcdctlError((err as Error).message));
+  session = await Session.create(client, SESSION_TTL, ctx.globals.dialTimeout / 1e6 + 1000);
+  const fail = (err: unknown) => (err instanceof GrpcError ? err : new EtcdctlError((err as Error).message));
   try {
     const election = new Election(client, session, ctx.args[0]);
     if (listen) {
@@ -43,7 +38,7 @@ async function runElect(ctx: Context): Promise<void> {
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
     if (outcome === 'expired') throw new EtcdctlError('elect: session expired');
-    await election.resign().catch((e) => { throw toEtcdctlError(e); });
+    await election.resign();
   } finally {
     await session.close();
   }

@@ -2,7 +2,6 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { EtcdctlError, ExitCode } from '../src/errors.js';
 import { formatDuration } from '../src/config/duration.js';
-import { errorText } from '../src/client/errors.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EndpointHashKV, EndpointHealth, EndpointStatus } from '../src/output/printer.js';
 import { alarmName } from '../src/output/printer.js';
@@ -11,7 +10,7 @@ import { AlarmRequest_AlarmAction } from '../src/proto/types.gen.js';
 
 /** The text etcdctl shows for a failure inside a per-endpoint result. */
 export function failureText(err: unknown): string {
-  if (err instanceof GrpcError) return errorText(err);
+  if (err instanceof GrpcError) return err.message;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -3,7 +3,6 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import type { Reply } from '../src/client/client.js';
 import type { LeaseKeepAliveResponse } from '../src/proto/types.gen.js';
 
@@ -54,11 +53,10 @@ export function keepAliveIdArg(args: string[]): bigint {
  * come with their own code (authentication: 2) keep it.
  */
 export function callFailure(err: unknown, code: number, wrap: (reason: string) => string = (r) => r): Error {
-  const e = toEtcdctlError(err, code);
-  if (e instanceof EtcdctlError && (e.code === code || e.code === ExitCode.Error)) {
-    return new EtcdctlError(wrap(e.message), code, e.hints, e.silent);
+  if (err instanceof EtcdctlError && (err.code === code || err.code === ExitCode.Error)) {
+    return new EtcdctlError(wrap(err.message), code, err.hints, err.silent);
   }
-  return e;
+  return err as Error;
 }
 
 // ---- the commands ----------------------------------------------------------

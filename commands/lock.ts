@@ -2,7 +2,6 @@
 import { goSignalName, startCommand } from '../src/goexec.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { abortOnSignal } from '../src/signals.js';
 import { GrpcError } from '../src/client/status.js';
 
@@ -42,22 +41,18 @@ async function runLock(ctx: Context): Promise<void> {
   const { Mutex } = await import('../src/concurrency/mutex.js');
   const { controller, interrupted } = abortOnSignal();
   let session;
-  try {
-    session = await Session.create(client, Number(ctx.flags.ttl), ctx.globals.dialTimeout / 1e6 + 1000);
-  } catch (err) {
-    throw toEtcdctlError(err);
-  }
+  session = await Session.create(client, Number(ctx.flags.ttl), ctx.globals.dialTimeout / 1e6 + 1000);
   try {
     const mutex = new Mutex(client, session, name);
     try {
       await mutex.lock(controller.signal);
     } catch (err) {
-      throw err instanceof GrpcError ? toEtcdctlError(err) : new EtcdctlError((err as Error).message);
+      throw err instanceof GrpcError ? err : new EtcdctlError((err as Error).message);
     }
     if (command.length > 0) {
       const env = { ...ctx.env, ETCD_LOCK_KEY: mutex.key.toString('utf8'), ETCD_LOCK_REV: String(mutex.header?.revision ?? 0n) };
       const result = await runHolding(command, env);
-      await mutex.unlock().catch((e) => { throw toEtcdctlError(e); });
+      await mutex.unlock();
       // etcdctl 3.5 ends with the command's own exit status.
       if (result.error !== undefined) throw new EtcdctlError(result.error, result.code);
       return;
@@ -67,7 +62,7 @@ async function runLock(ctx: Context): Promise<void> {
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);
     if (outcome === 'expired') throw new EtcdctlError('session expired');
-    await mutex.unlock().catch((e) => { throw toEtcdctlError(e); });
+    await mutex.unlock();
   } finally {
     await session.close();
   }

@@ -3,7 +3,6 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { encodeMessage } from '../src/proto/registry.js';
 import { failureText, loginFirst, targetEndpoints } from './endpoint.js';
 import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.gen.js';
@@ -28,19 +27,15 @@ async function runAlarmDisarm(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('alarm disarm command accepts no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  try {
-    const listed = await client.maintenance.alarm({ action: ALARM_GET });
-    const disarmed: AlarmMember[] = [];
-    for (const a of listed.msg.alarms) {
-      const r = await client.maintenance.alarm({ action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
-      disarmed.push(...r.msg.alarms);
-    }
-    const msg = { header: null, alarms: disarmed };
-    const reply: Reply<AlarmResponse> = { msg, raw: encodeMessage('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
-    printer.alarm(reply);
-  } catch (err) {
-    throw toEtcdctlError(err);
+  const listed = await client.maintenance.alarm({ action: ALARM_GET });
+  const disarmed: AlarmMember[] = [];
+  for (const a of listed.msg.alarms) {
+    const r = await client.maintenance.alarm({ action: ALARM_DEACTIVATE, memberID: a.memberID, alarm: a.alarm });
+    disarmed.push(...r.msg.alarms);
   }
+  const msg = { header: null, alarms: disarmed };
+  const reply: Reply<AlarmResponse> = { msg, raw: encodeMessage('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
+  printer.alarm(reply);
 }
 
 async function runDefrag(ctx: Context): Promise<void> {

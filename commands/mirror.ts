@@ -4,7 +4,6 @@
  */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { applyRangeFlags, keyBytes, prefixEnd } from '../src/keys.js';
 import type { EtcdClient, Reply } from '../src/client/client.js';
 import type { RangeResponse, WatchResponse } from '../src/proto/types.gen.js';
@@ -71,8 +70,6 @@ async function runMirror(ctx: Context): Promise<void> {
   const ticker = setInterval(() => text.report(String(total)), 30_000);
   try {
     await mirror(ctx, source, dest, prefix, rewrite, maxOps, () => total++);
-  } catch (err) {
-    throw toEtcdctlError(err);
   } finally {
     clearInterval(ticker);
   }

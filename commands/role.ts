@@ -1,7 +1,6 @@
 /** role add, delete, get, list, grant-permission and revoke-permission. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { FROM_KEY_END, keyBytes, prefixEnd } from '../src/keys.js';
 
 // ---- permission ranges -------------------------------------------------------
@@ -68,10 +67,6 @@ export function revokePermissionRequest(args: string[], flags: Record<string, un
 
 // ---- the commands ------------------------------------------------------------
 
-function fail(err: unknown): never {
-  throw toEtcdctlError(err);
-}
-
 /** The role name of add / delete / get. */
 function oneRole(ctx: Context, verb: string): string {
   if (ctx.args.length !== 1) throw badArgs(`role ${verb} command requires role name as its argument`);
@@ -82,7 +77,7 @@ async function runRoleAdd(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'add');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleAdd({ name: role }).catch(fail);
+  const reply = await client.auth.roleAdd({ name: role });
   printer.roleAdd(role, reply);
 }
 
@@ -90,7 +85,7 @@ async function runRoleDelete(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'delete');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleDelete({ role }).catch(fail);
+  const reply = await client.auth.roleDelete({ role });
   printer.roleDelete(role, reply);
 }
 
@@ -98,7 +93,7 @@ async function runRoleGet(ctx: Context): Promise<void> {
   const role = oneRole(ctx, 'get');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleGet({ role }).catch(fail);
+  const reply = await client.auth.roleGet({ role });
   printer.roleGet(role, reply);
 }
 
@@ -106,7 +101,7 @@ async function runRoleList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('role list command requires no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleList({}).catch(fail);
+  const reply = await client.auth.roleList({});
   printer.roleList(reply);
 }
 
@@ -114,7 +109,7 @@ async function runGrantPermission(ctx: Context): Promise<void> {
   const request = grantPermissionRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleGrantPermission(request).catch(fail);
+  const reply = await client.auth.roleGrantPermission(request);
   printer.roleGrantPermission(request.name, reply);
 }
 
@@ -122,7 +117,7 @@ async function runRevokePermission(ctx: Context): Promise<void> {
   const request = revokePermissionRequest(ctx.args, ctx.flags);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.roleRevokePermission(request).catch(fail);
+  const reply = await client.auth.roleRevokePermission(request);
   // The message shows the key as typed (an empty key stays empty) and the range end sent.
   printer.roleRevokePermission(request.role, keyBytes(ctx.args[1]), request.range_end, reply);
 }

@@ -9,7 +9,6 @@ import {
 import { SnapshotText } from '../src/output/snapshot.js';
 import { RestoreError, restoreSnapshot } from '../src/snapshot/restore.js';
 import { ClusterConfigError } from '../src/snapshot/cluster.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { GrpcError, rpcErrorText } from '../src/client/status.js';
 
 /** A failure of the snapshot code as etcdctl reports it: `Error: <message>`, exit 1. */
@@ -28,11 +27,10 @@ function saveError(err: unknown): unknown {
   if (err instanceof SaveError) return new EtcdctlError(err.message, err.code ?? ExitCode.Interrupted, err.hints);
   // A stream's error reaches etcdctl as the raw gRPC status text (no etcdserver translation).
   if (err instanceof GrpcError) return new EtcdctlError(rpcErrorText(err.status, err.details), ExitCode.Interrupted);
-  const e = toEtcdctlError(err, ExitCode.Interrupted);
-  if (e instanceof EtcdctlError && !e.silent && (e.code === ExitCode.Error || e.code === ExitCode.BadConnection)) {
-    return new EtcdctlError(e.message, ExitCode.Interrupted, e.hints);
+  if (err instanceof EtcdctlError && !err.silent && (err.code === ExitCode.Error || err.code === ExitCode.BadConnection)) {
+    return new EtcdctlError(err.message, ExitCode.Interrupted, err.hints);
   }
-  return e;
+  return err;
 }
 
 /**

@@ -1,7 +1,6 @@
 /** user add, delete, get, list, passwd, grant-role and revoke-role. */
 import type { CommandDef, Context, IO } from '../src/cli/types.js';
 import { badArgs } from '../src/errors.js';
-import { toEtcdctlError } from '../src/client/errors.js';
 import { askPassword, PromptInterrupted, readWord } from '../src/prompt.js';
 import { goTrimSpace } from '../src/gotext.js';
 import { passwordAgainPrompt, passwordPrompt } from '../src/output/text.js';
@@ -74,18 +73,12 @@ export async function obtainPassword(name: string, source: PasswordSource, io: I
 
 // ---- the commands ------------------------------------------------------------
 
-function fail(err: unknown): never {
-  throw toEtcdctlError(err);
-}
-
 async function runUserAdd(ctx: Context): Promise<void> {
   const opts = userAddOptions(ctx.args, ctx.flags);
   const password = await obtainPassword(ctx.args[0], opts.password, ctx.io);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client
-    .auth.userAdd({ name: opts.name, password, options: { no_password: opts.noPassword } })
-    .catch(fail);
+  const reply = await client.auth.userAdd({ name: opts.name, password, options: { no_password: opts.noPassword } });
   printer.userAdd(opts.name, reply);
 }
 
@@ -93,7 +86,7 @@ async function runUserDelete(ctx: Context): Promise<void> {
   if (ctx.args.length !== 1) throw badArgs('user delete command requires user name as its argument');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userDelete({ name: ctx.args[0] }).catch(fail);
+  const reply = await client.auth.userDelete({ name: ctx.args[0] });
   printer.userDelete(ctx.args[0], reply);
 }
 
@@ -102,7 +95,7 @@ async function runUserGet(ctx: Context): Promise<void> {
   const name = ctx.args[0];
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userGet({ name }).catch(fail);
+  const reply = await client.auth.userGet({ name });
   if (ctx.flags.detail !== true) {
     printer.userGet(name, reply);
     return;
@@ -112,7 +105,7 @@ async function runUserGet(ctx: Context): Promise<void> {
   text.userDetail(name);
   for (const role of reply.msg.roles as string[]) {
     text.userDetailRoleBreak();
-    const roleReply = await client.auth.roleGet({ role }).catch(fail);
+    const roleReply = await client.auth.roleGet({ role });
     printer.roleGet(role, roleReply);
   }
 }
@@ -121,7 +114,7 @@ async function runUserList(ctx: Context): Promise<void> {
   if (ctx.args.length !== 0) throw badArgs('user list command requires no arguments');
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userList({}).catch(fail);
+  const reply = await client.auth.userList({});
   printer.userList(reply);
 }
 
@@ -131,7 +124,7 @@ async function runUserPasswd(ctx: Context): Promise<void> {
   const password = await obtainPassword(name, ctx.flags.interactive === false ? { kind: 'stdin' } : { kind: 'prompt' }, ctx.io);
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userChangePassword({ name, password }).catch(fail);
+  const reply = await client.auth.userChangePassword({ name, password });
   printer.userChangePassword(reply);
 }
 
@@ -140,7 +133,7 @@ async function runUserGrantRole(ctx: Context): Promise<void> {
   const [user, role] = ctx.args;
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userGrantRole({ user, role }).catch(fail);
+  const reply = await client.auth.userGrantRole({ user, role });
   printer.userGrantRole(user, role, reply);
 }
 
@@ -149,7 +142,7 @@ async function runUserRevokeRole(ctx: Context): Promise<void> {
   const [name, role] = ctx.args;
   const printer = ctx.printer();
   const client = await ctx.client();
-  const reply = await client.auth.userRevokeRole({ name, role }).catch(fail);
+  const reply = await client.auth.userRevokeRole({ name, role });
   printer.userRevokeRole(name, role, reply);
 }
 

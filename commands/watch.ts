@@ -234,9 +234,6 @@ async function runWatch(ctx: Context): Promise<void> {
   try {
     await watches.add(request, exec);
     await watches.done;
-  } catch (err) {
-    const { toEtcdctlError } = await import('../src/client/errors.js');
-    throw toEtcdctlError(err);
   } finally {
     watches.close();
   }
@@ -397,9 +394,7 @@ async function runInteractive(ctx: Context, envKey: string, envRange: string): P
     readLines().catch((err) => (err instanceof EtcdctlError ? fail(err) : watches.abort(err)));
     await watches.done;
   } catch (err) {
-    if (readError) throw readError;
-    const { toEtcdctlError } = await import('../src/client/errors.js');
-    throw toEtcdctlError(err);
+    throw readError ?? err;
   } finally {
     watches.close();
   }

@@ -6,7 +6,6 @@
  * the server sent, which `-w protobuf` prints.
  */
 import { readFileSync } from 'node:fs';
-import { toEtcdctlError } from './errors.js';
 import { method as methodDefinition, type ServiceName } from '../proto/registry.js';
 import { REQUEST_TYPES, RESPONSE_TYPES } from '../proto/descriptors.gen.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
@@ -184,27 +183,13 @@ export class EtcdClient {
 
   constructor(readonly config: ClientConfig) {}
 
-  private facades: { [S in 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth']?: ServiceClient<S> } = {};
-
   /** etcd's services, one method per RPC (see services.ts). */
-  get kv(): ServiceClient<'KV'> {
-    return (this.facades.KV ??= serviceClient(this, 'KV'));
-  }
-  get watch(): ServiceClient<'Watch'> {
-    return (this.facades.Watch ??= serviceClient(this, 'Watch'));
-  }
-  get lease(): ServiceClient<'Lease'> {
-    return (this.facades.Lease ??= serviceClient(this, 'Lease'));
-  }
-  get cluster(): ServiceClient<'Cluster'> {
-    return (this.facades.Cluster ??= serviceClient(this, 'Cluster'));
-  }
-  get maintenance(): ServiceClient<'Maintenance'> {
-    return (this.facades.Maintenance ??= serviceClient(this, 'Maintenance'));
-  }
-  get auth(): ServiceClient<'Auth'> {
-    return (this.facades.Auth ??= serviceClient(this, 'Auth'));
-  }
+  readonly kv: ServiceClient<'KV'> = serviceClient(this, 'KV');
+  readonly watch: ServiceClient<'Watch'> = serviceClient(this, 'Watch');
+  readonly lease: ServiceClient<'Lease'> = serviceClient(this, 'Lease');
+  readonly cluster: ServiceClient<'Cluster'> = serviceClient(this, 'Cluster');
+  readonly maintenance: ServiceClient<'Maintenance'> = serviceClient(this, 'Maintenance');
+  readonly auth: ServiceClient<'Auth'> = serviceClient(this, 'Auth');
 
   /** The endpoint of the current connection, once connected. */
   get endpoint(): Endpoint | undefined {
@@ -269,7 +254,7 @@ export class EtcdClient {
         return;
       }
       // etcdctl fails while creating its client here, with exit code 2.
-      throw toEtcdctlError(err, ExitCode.BadConnection);
+      throw err instanceof GrpcError ? new EtcdctlError(err.message, ExitCode.BadConnection) : err;
     }
   }
 
@@ -313,15 +298,6 @@ export class EtcdClient {
         }
         throw err;
       }
-    }
-  }
-
-  /** call(), with a failed call turned into the `Error: ...` line etcdctl prints for it (exit 1). */
-  async request<T = any>(name: string, request: object, opts: CallOptions = {}): Promise<Reply<T>> {
-    try {
-      return await this.call<T>(name, request, opts);
-    } catch (err) {
-      throw toEtcdctlError(err);
     }
   }
 
