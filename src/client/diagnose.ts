@@ -3,9 +3,9 @@
  * that fixes it. etcdctl reports all of these as `context deadline exceeded`;
  * that line is kept for scripts and this one is printed after it.
  */
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { authority, type Endpoint } from './endpoints.js';
+import { authority, tlsServerName, type Endpoint } from './endpoints.js';
 import type { ConnectError, ConnectOptions } from './grpc.js';
 import { formatDuration } from '../config/duration.js';
 
@@ -36,12 +36,12 @@ export function probeCause(ep: Endpoint, opts: ConnectOptions, timeoutMs = 1000)
     const t = opts.tls;
     let sock: Socket;
     if (t) {
-      const name = t.serverName ?? (ep.socketPath === undefined ? ep.host : undefined);
       const o: ConnectionOptions = {
         host: ep.host, port: ep.port, path: ep.socketPath, ALPNProtocols: ['h2'],
         rejectUnauthorized: !t.insecureSkipVerify, ca: t.ca, cert: t.cert, key: t.key,
       } as ConnectionOptions;
-      if (name && isIP(name) === 0) o.servername = name;
+      const name = tlsServerName(ep, t.serverName);
+      if (name) o.servername = name;
       if (t.insecureSkipVerify) o.checkServerIdentity = () => undefined;
       sock = tlsConnect(o);
     } else {

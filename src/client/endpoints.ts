@@ -2,6 +2,7 @@
  * Endpoints as etcdctl accepts them: `host:port`, `http://host:port`,
  * `https://host:port`, `unix:path`, `unix://path` and `unixs://path`.
  */
+import { isIP } from 'node:net';
 export interface Endpoint {
   /** Exactly as the user wrote it; printed back by endpoint commands. */
   raw: string;
@@ -57,6 +58,16 @@ export function parseEndpoint(raw: string): Endpoint {
     if (!/^\d+$/.test(portText) || port > 65535) return unusable(`the endpoint ${JSON.stringify(raw)} has an invalid port`);
   }
   return { raw, secureScheme: scheme === 'https', plainScheme: scheme === 'http', host, port };
+}
+
+/**
+ * The name TLS sends (SNI) and checks the server's certificate against: the
+ * configured server name, else the endpoint's host; none for an IP address
+ * (the certificate is then checked for that IP) or a unix socket.
+ */
+export function tlsServerName(ep: Endpoint, serverName: string | undefined): string | undefined {
+  const name = serverName ?? (ep.socketPath === undefined ? ep.host : undefined);
+  return name && isIP(name) === 0 ? name : undefined;
 }
 
 /** host:port as used in the :authority header and in messages. */

@@ -13,8 +13,7 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import { forWire } from '../proto/registry.js';
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
-import { isIP } from 'node:net';
-import { authority, type Endpoint } from './endpoints.js';
+import { authority, tlsServerName, type Endpoint } from './endpoints.js';
 import { GrpcError, Status } from './status.js';
 
 export { GrpcError, Status } from './status.js';
@@ -60,10 +59,9 @@ export interface Reply<T = any> {
 /** A method as this layer calls it: its path, how to encode a request and how to decode a reply. */
 export interface Method {
   path: string;
-  /** Full name of the response type. */
-  responseType: string;
   encode(request: object): Buffer;
-  decode(bytes: Buffer): unknown;
+  /** The reply in these bytes: decoded, with the bytes kept. */
+  decode(bytes: Buffer): Reply;
   requestStream: boolean;
   responseStream: boolean;
 }
@@ -71,9 +69,8 @@ export interface Method {
 export function methodFrom(def: MethodDefinition<object, object>, requestType: string, responseType: string): Method {
   return {
     path: def.path,
-    responseType,
     encode: (req) => def.requestSerialize(forWire(requestType, req)),
-    decode: (bytes) => def.responseDeserialize(bytes),
+    decode: (raw) => ({ msg: def.responseDeserialize(raw), raw, type: responseType }),
     requestStream: def.requestStream,
     responseStream: def.responseStream,
   };
@@ -152,11 +149,12 @@ function fromServiceError(err: ServiceError & { rstCode?: number }, headers: Met
   const details = statusMessage(err.details ?? err.message);
   const http = /^Received HTTP status code (\d+)$/.exec(details);
   const md = headers ?? err.metadata;
-  const contentType = md?.get('content-type')[0];
-  // No gRPC status came: look at what did come (a status in the trailers is the server's own word).
-  if (http || (md && err.code !== Status.CANCELLED && err.code !== Status.DEADLINE_EXCEEDED && md.get('grpc-status').length === 0 && err.metadata?.get('grpc-status').length === 0)) {
-    const notGrpc = nonGrpcReply(http ? Number(http[1]) : undefined, typeof contentType === 'string' ? contentType : undefined);
-    if (notGrpc && (http || contentType !== undefined)) return notGrpc;
+  const header = md?.get('content-type')[0];
+  const contentType = typeof header === 'string' ? header : undefined;
+  // A reply that is not gRPC: an HTTP status other than 200, or headers without gRPC's content type.
+  if (http || contentType !== undefined) {
+    const notGrpc = nonGrpcReply(http ? Number(http[1]) : undefined, contentType);
+    if (notGrpc) return notGrpc;
   }
   const rst = typeof err.rstCode === 'number' ? err.rstCode : /^Received RST_STREAM with code (\d+)/.exec(details)?.[1];
   if (rst !== undefined && Number(rst) !== 0) {
@@ -242,8 +240,8 @@ export class Connection {
       options['grpc.keepalive_time_ms'] = Math.max(opts.keepaliveTimeMs, MIN_KEEPALIVE_MS);
       options['grpc.keepalive_timeout_ms'] = Math.max(opts.keepaliveTimeoutMs, 1);
     }
-    const name = opts.tls?.serverName ?? (endpoint.socketPath === undefined ? endpoint.host : undefined);
-    if (opts.tls && name && isIP(name) === 0) options['grpc.ssl_target_name_override'] = name;
+    const name = opts.tls && tlsServerName(endpoint, opts.tls.serverName);
+    if (name) options['grpc.ssl_target_name_override'] = name;
     if (endpoint.socketPath !== undefined) options['grpc.default_authority'] = 'localhost';
     let client: Client;
     try {
@@ -320,7 +318,7 @@ export class Connection {
       const call = this.client.makeUnaryRequest<Buffer, Reply>(
         m.path,
         identity,
-        (raw) => ({ msg: m.decode(raw), raw, type: m.responseType }),
+        m.decode,
         body,
         toMetadata(opts.metadata),
         callOpts,
@@ -336,12 +334,11 @@ export class Connection {
   /** A streaming call; the caller writes requests (for a server stream: exactly one) and listens for messages. */
   stream(m: Method, metadata?: CallMetadata): GrpcStream {
     if (this.closed) throw new GrpcError(Status.UNAVAILABLE, 'transport is closing', true);
-    const decode = (raw: Buffer): Reply => ({ msg: m.decode(raw), raw, type: m.responseType });
     const md = toMetadata(metadata);
     const stream = new GrpcStream(m, (send) => {
-      if (m.requestStream) return this.client.makeBidiStreamRequest<Buffer, Reply>(m.path, identity, decode, md, {});
+      if (m.requestStream) return this.client.makeBidiStreamRequest<Buffer, Reply>(m.path, identity, m.decode, md, {});
       // A server stream takes its one request when it starts: it is sent on the first write.
-      return this.client.makeServerStreamRequest<Buffer, Reply>(m.path, identity, decode, send!, md, {});
+      return this.client.makeServerStreamRequest<Buffer, Reply>(m.path, identity, m.decode, send!, md, {});
     });
     const fail = (err: GrpcError) => stream.abort(err);
     this.active.add(fail);
