@@ -1,5 +1,5 @@
 // Bundles the CLI into one CommonJS file, dist/bundle/cli.cjs, and warms a V8
-// code cache for it (dist/bundle/cli.cjs.cache) that bin/etcdctl-ts.js hands
+// code cache for it (dist/bundle/cli.cjs.cache) that bin/run-bundle.cjs hands
 // to V8 when it loads the bundle. One file instead of dozens, and no
 // compiling on every run, are most of what keeps start-up close to
 // `node -e 0`; `npm run bench` measures it. (Splitting into lazily loaded

@@ -159,7 +159,7 @@ describe('the bundled CLI without the native package', () => {
 
   /** A copy of the installed CLI (bin/ and dist/bundle/) in a directory of its own, with no node_modules above it. */
   function copyCli(dir: string): string {
-    for (const f of ['bin/etcdctl-ts.js', 'bin/package.json', 'dist/bundle/cli.cjs']) {
+    for (const f of ['bin/etcdctl-ts.js', 'bin/run-bundle.cjs', 'bin/package.json', 'dist/bundle/cli.cjs']) {
       fs.mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
       fs.copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
     }
