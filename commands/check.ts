@@ -10,7 +10,7 @@ import { https, timersPromises } from '../src/builtins.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { prefixEnd } from '../src/keys.js';
-import { goQuote } from '../src/output/goquote.js';
+import { goQuote } from '../src/go/quote.js';
 import { renderProgress } from '../src/check/progress.js';
 import { loadStats, perfVerdict, type RequestResult } from '../src/check/stats.js';
 import type { EtcdClient } from '../src/client/client.js';

@@ -1,7 +1,7 @@
 /** endpoint health / status / hashkv, for each of --endpoints or (--cluster) every member. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { EtcdctlError, ExitCode } from '../src/errors.js';
-import { formatDuration } from '../src/config/duration.js';
+import { formatDuration } from '../src/go/duration.js';
 import { GrpcError } from '../src/client/status.js';
 import type { EndpointHashKV, EndpointHealth, EndpointStatus } from '../src/output/printer.js';
 import { alarmName } from '../src/output/printer.js';

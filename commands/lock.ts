@@ -1,5 +1,5 @@
 /** lock: hold a named lock until interrupted, or while a command runs. */
-import { goSignalName, startCommand } from '../src/goexec.js';
+import { goSignalName, startCommand } from '../src/go/exec.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { abortOnSignal } from '../src/signals.js';

@@ -3,7 +3,7 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
-import { goParseURL, goSplitsHostPort } from '../src/gourl.js';
+import { goParseURL, goSplitsHostPort } from '../src/go/url.js';
 
 /** A member ID argument: hex, as etcdctl prints them. */
 export function memberIdArg(args: string[]): bigint {

@@ -2,7 +2,7 @@
 import type { CommandDef, Context, IO } from '../src/cli/types.js';
 import { badArgs } from '../src/errors.js';
 import { askPassword, PromptInterrupted, readWord } from '../src/prompt.js';
-import { goTrimSpace } from '../src/gotext.js';
+import { goTrimSpace } from '../src/go/text.js';
 import { passwordAgainPrompt, passwordPrompt } from '../src/output/text.js';
 
 // ---- passwords ---------------------------------------------------------------

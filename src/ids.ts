@@ -3,7 +3,7 @@
  * error messages match. IDs stay bigint: member and lease IDs exceed 2^53.
  */
 import { FlagValueError, parseGoInt } from './config/flags.js';
-import { goQuoteArg } from './output/goquote.js';
+import { goQuoteArg } from './go/quote.js';
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;

@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { childProcess } from './builtins.js';
 import type { IO } from './cli/types.js';
 import { EtcdctlError } from './errors.js';
-import { isGoSpace } from './gotext.js';
+import { isGoSpace } from './go/text.js';
 
 /**
  * What has been read from a stdin stream but not yet used: several reads in

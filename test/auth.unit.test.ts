@@ -10,7 +10,7 @@ import type { Reply } from '../src/client/client.js';
 import { EtcdctlError } from '../src/errors.js';
 import { grantPermissionRequest, permissionType, permRange, revokePermissionRequest } from '../commands/role.js';
 import { askNewPassword, obtainPassword, userAddOptions } from '../commands/user.js';
-import { goTrimSpace } from '../src/gotext.js';
+import { goTrimSpace } from '../src/go/text.js';
 import { askPassword, readWord, scanWord } from '../src/prompt.js';
 import { permissionLine, roleGetFields, roleGetSimple, roleListFields, roleRevokeSimple, userGetSimple } from '../src/output/auth.js';
 import type { IO } from '../src/cli/types.js';

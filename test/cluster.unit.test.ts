@@ -1,7 +1,7 @@
 // Pure parts of cluster administration: sizes, IDs, peer URLs and the printers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanBytes } from '../src/output/humanize.js';
+import { humanBytes } from '../src/go/humanize.js';
 import { memberIdArg, validatePeerURLs } from '../commands/member.js';
 import { createPrinter } from '../src/output/index.js';
 import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';

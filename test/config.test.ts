@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDuration, formatDuration } from '../src/config/duration.js';
+import { parseDuration, formatDuration } from '../src/go/duration.js';
 import { parseFlagValue, parseGoInt, parseGoBool, defaultText, type FlagSpec } from '../src/config/flags.js';
 import { resolveGlobals, GLOBAL_FLAGS } from '../src/config/globals.js';
 import { parseHexInt64, hex16 } from '../src/ids.js';

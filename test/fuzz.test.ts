@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { argify, parseCompare, goUnquote } from '../src/txn/grammar.js';
-import { parseDuration, DurationError } from '../src/config/duration.js';
+import { parseDuration, DurationError } from '../src/go/duration.js';
 import { parseFlagValue, FlagValueError, type FlagSpec } from '../src/config/flags.js';
 import { decodeMessage as decode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
-import { goJSON, goString, goBytesBase64, goCamelCase, setGoJSONShortBackspaceFormFeed } from '../src/output/gojson.js';
+import { goJSON, goString, goBytesBase64, goCamelCase, setGoJSONShortBackspaceFormFeed } from '../src/go/json.js';
 
 const CLUSTER_ID = 15118495548433857066n;
 const MEMBER_ID = 13668033151171901709n;

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrinter } from '../src/output/index.js';
 import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
-import { renderTable, layoutCell } from '../src/output/tablewriter.js';
-import { goQuote, hexEscape } from '../src/output/goquote.js';
-import { tabwrite } from '../src/cli/tabwriter.js';
+import { renderTable, layoutCell } from '../src/go/tablewriter.js';
+import { goQuote, hexEscape } from '../src/go/quote.js';
+import { tabwrite } from '../src/go/tabwriter.js';
 import type { Reply } from '../src/client/client.js';
 
 const header = { cluster_id: 15118495548433857066n, member_id: 13668033151171901709n, revision: 16n, raft_term: 2n };

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { snapshotStatusFields, snapshotStatusJSON, snapshotStatusSimple, snapshotStatusTable } from '../src/output/snapshot.js';
-import { renderTable } from '../src/output/tablewriter.js';
+import { renderTable } from '../src/go/tablewriter.js';
 import { ClusterConfigError, clusterId, memberId, newCluster, parseGoURL, parseInitialCluster, parsePeerURLs } from '../src/snapshot/cluster.js';
 import { frame, readWal, restoreWal, WalEncoder, walName } from '../src/snapshot/wal.js';
 import { decodeFields, encodeConfState, encodeWalSnapshot, RecordType } from '../src/snapshot/raftpb.js';

@@ -1,5 +1,5 @@
 // The `-w table` drawing: tablewriter's rules for what goes in each cell line
-// (src/output/tablewriter.ts) drawn by cli-table3, pinned byte for byte.
+// (src/go/tablewriter.ts) drawn by cli-table3, pinned byte for byte.
 //
 // Where the expectation says "recorded", it is what the real etcdctl 3.4.23
 // printed for a one-member etcd 3.4.23 named so (or asked an endpoint that is
@@ -11,7 +11,7 @@
 // The last part runs both CLIs against real servers the harness starts.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutCell, renderTable, title } from '../src/output/tablewriter.js';
+import { layoutCell, renderTable, title } from '../src/go/tablewriter.js';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
 import { getFreePort, releasePorts } from './harness/ports.js';
 import { runOurs, runReal, stripZapLines, type RunResult } from './harness/run.js';

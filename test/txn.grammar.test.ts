@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goTrimSpace } from '../src/gotext.js';
+import { goTrimSpace } from '../src/go/text.js';
 import { argify, parseCompare, readSection, scanCompare, goUnquote, goStringBytes, CompareResult, CompareTarget } from '../src/txn/grammar.js';
 import { TxnReader } from '../src/txn/reader.js';
 import { PassThrough, Readable } from 'node:stream';

@@ -5,7 +5,7 @@
  * is wide enough for one, the percentage and the time left (or, at the end,
  * the time taken), redrawn in place with "\r" every 200 ms.
  */
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../go/duration.js';
 
 export interface ProgressState {
   current: number;

@@ -3,7 +3,7 @@
  * which etcdctl also prints as the usage after a flag error.
  */
 import { defaultText, type FlagSpec } from '../config/flags.js';
-import { tabwrite } from './tabwriter.js';
+import { tabwrite } from '../go/tabwriter.js';
 import type { CommandDef } from './types.js';
 
 export const ETCDCTL_VERSION = '3.5.0';

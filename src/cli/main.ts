@@ -10,7 +10,7 @@ import { GLOBAL_FLAGS, resolveGlobals, camel, envName, type GlobalOptions } from
 import { renderHelp, sortedSubcommands } from './help.js';
 import type { CommandDef, Context, IO } from './types.js';
 import { argText } from './rawargs.js';
-import { goQuoteArg } from '../output/goquote.js';
+import { goQuoteArg } from '../go/quote.js';
 import type { EtcdClient } from '../client/client.js';
 import type { PrintOptions, Printer } from '../output/printer.js';
 

@@ -11,7 +11,7 @@ import { REQUEST_TYPES, RESPONSE_TYPES } from '../proto/descriptors.gen.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
 import { GLOBAL_FLAGS, camel, envName, type GlobalOptions } from '../config/globals.js';
 import type { FlagValue } from '../config/flags.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../go/duration.js';
 import { parseEndpoint, type Endpoint } from './endpoints.js';
 import { caBundleProblem, keyPairProblem } from './tlsfiles.js';
 import { Connection, ConnectError, GrpcError, GrpcStream, Status, methodFrom, type ConnectOptions, type Method, type Reply, type TlsSettings } from './grpc.js';

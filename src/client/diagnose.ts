@@ -7,7 +7,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { authority, tlsServerName, type Endpoint } from './endpoints.js';
 import type { ConnectError, ConnectOptions } from './grpc.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../go/duration.js';
 
 const UNKNOWN_CA = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

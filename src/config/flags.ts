@@ -4,8 +4,8 @@
  * messages pflag prints ("invalid argument "abc" for "--limit" flag: ...").
  * The same declarations drive commander, the help text and ETCDCTL_* lookups.
  */
-import { DurationError, formatDuration, parseDuration } from './duration.js';
-import { goQuoteArg } from '../output/goquote.js';
+import { DurationError, formatDuration, parseDuration } from '../go/duration.js';
+import { goQuoteArg } from '../go/quote.js';
 import { argText } from '../cli/rawargs.js';
 
 export type FlagType = 'bool' | 'string' | 'int' | 'int64' | 'uint64' | 'duration' | 'stringSlice';

@@ -5,7 +5,7 @@
  */
 import type { Permission } from '../proto/types.gen.js';
 import { prefixEnd } from '../keys.js';
-import { goQuote } from './goquote.js';
+import { goQuote } from '../go/quote.js';
 
 const NUL = Buffer.from([0]);
 

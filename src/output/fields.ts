@@ -5,7 +5,7 @@ import type {
   AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse,
 } from '../proto/types.gen.js';
 import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
-import { goQuote } from './goquote.js';
+import { goQuote } from '../go/quote.js';
 import type {
   AuthRoleGetResponse, AuthRoleListResponse,
 } from '../proto/types.gen.js';

@@ -9,7 +9,7 @@ import type {
   LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, ResponseHeader,
 } from '../proto/types.gen.js';
 import { goHex016 } from '../ids.js';
-import { goBytesBase64, goJSON, goString } from './gojson.js';
+import { goBytesBase64, goJSON, goString } from '../go/json.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
 
 // ---- simple ----------------------------------------------------------------

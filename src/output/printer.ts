@@ -5,7 +5,7 @@
  */
 import type { Reply } from '../client/client.js';
 import { EtcdctlError, ExitCode } from '../errors.js';
-import { humanBytes } from './humanize.js';
+import { humanBytes } from '../go/humanize.js';
 import type {
   RangeResponse, PutResponse, DeleteRangeResponse, TxnResponse, WatchResponse, MemberListResponse, MemberAddResponse,
   MemberRemoveResponse, MemberUpdateResponse, MemberPromoteResponse, AlarmResponse, StatusResponse, HashKVResponse, MoveLeaderResponse,

@@ -8,7 +8,7 @@ import {
   alarmName, endpointHashKVTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
 } from './printer.js';
-import { goQuote, hexEscape } from './goquote.js';
+import { goQuote, hexEscape } from '../go/quote.js';
 import type {
   AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,
 } from '../proto/types.gen.js';

@@ -3,7 +3,7 @@
  * 3.5 / etcdutl's printer), and `snapshot save`'s lines and its progress
  * display on a terminal.
  */
-import { humanBytes } from './humanize.js';
+import { humanBytes } from '../go/humanize.js';
 import type { Sink } from './printer.js';
 
 /** The numbers of `snapshot status` (etcdutl's snapshot.Status). */

@@ -5,7 +5,7 @@ import {
   endpointHashKVTable, endpointHealthTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
   type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions, type Sink,
 } from './printer.js';
-import { renderTable } from './tablewriter.js';
+import { renderTable } from '../go/tablewriter.js';
 import { snapshotStatusTable, type SnapshotStatus } from './snapshot.js';
 
 export class TablePrinter extends UnsupportedPrinter {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { dns } from '../builtins.js';
-import { goQuote } from '../output/goquote.js';
+import { goQuote } from '../go/quote.js';
 
 /** A bad --initial-cluster / --initial-advertise-peer-urls / --name: etcd's message. */
 export class ClusterConfigError extends Error {}

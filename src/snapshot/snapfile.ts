@@ -5,7 +5,7 @@
  * 3.4 and 3.5 load on start. The JSON is what Go's encoding/json makes of the
  * store after adding the members one by one, byte for byte.
  */
-import { goString } from '../output/gojson.js';
+import { goString } from '../go/json.js';
 import type { Member } from './cluster.js';
 import { crc32c } from './crc32c.js';
 import { encodeConfState, encodeRaftSnapshot, encodeSnapFile } from './raftpb.js';

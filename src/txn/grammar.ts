@@ -11,11 +11,11 @@
  * Pure functions over text; the command turns the pieces into a TxnRequest.
  */
 import { EtcdctlError, ExitCode } from '../errors.js';
-import { goQuote } from '../output/goquote.js';
+import { goQuote } from '../go/quote.js';
 import { FlagValueError } from '../config/flags.js';
 import { parseDecInt64, parseHexInt64 } from '../ids.js';
 import { BINARY_MARK, keyBytes } from '../keys.js';
-import { goTrimSpace, isGoSpace } from '../gotext.js';
+import { goTrimSpace, isGoSpace } from '../go/text.js';
 
 export const CompareResult = { EQUAL: 0, GREATER: 1, LESS: 2, NOT_EQUAL: 3 } as const;
 export const CompareTarget = { VERSION: 0, CREATE: 1, MOD: 2, VALUE: 3, LEASE: 4 } as const;

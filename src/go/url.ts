@@ -3,7 +3,7 @@
  * to check member peer URLs before sending them (a URL the server cannot
  * parse back makes its members panic). Errors carry Go's words.
  */
-import { goQuote } from './output/goquote.js';
+import { goQuote } from './quote.js';
 
 export interface GoURL {
   scheme: string;

@@ -7,8 +7,8 @@ import { accessSync, closeSync, constants as fsConstants, openSync, readdirSync,
 import path from 'node:path';
 import { getSystemErrorMap } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
-import { childProcess } from './builtins.js';
-import { goQuote } from './output/goquote.js';
+import { childProcess } from '../builtins.js';
+import { goQuote } from './quote.js';
 
 /** Go's texts for the errors starting a program can fail with (its syscall table, not libuv's). */
 const ERRNO_TEXT: Record<string, string> = {
