@@ -3,7 +3,7 @@ import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
-import { goParseURL, goSplitsHostPort } from '../src/go/url.js';
+import { parsePeerURL, PeerURLError } from '../src/go/url.js';
 
 /** A member ID argument: hex, as etcdctl prints them. */
 export function memberIdArg(args: string[]): bigint {
@@ -18,24 +18,15 @@ export function memberIdArg(args: string[]): bigint {
 
 /**
  * Peer URLs checked the way etcd's Go client checks them before sending
- * (types.NewURLs, "fail-fast before panic in rafthttp"): each trimmed of
- * spaces, parsed as Go's url.Parse parses it, then http(s) with host:port and
- * no path, or unix(s).
+ * (types.NewURLs, "fail-fast before panic in rafthttp").
  */
 export function validatePeerURLs(urls: string[]): void {
   for (const raw of urls) {
-    const u = raw.trim();
-    let url;
     try {
-      url = goParseURL(u);
+      parsePeerURL(raw);
     } catch (err) {
-      throw new EtcdctlError((err as Error).message);
-    }
-    if (url.scheme === 'http' || url.scheme === 'https') {
-      if (!goSplitsHostPort(url.host)) throw new EtcdctlError(`URL address does not have the form "host:port": ${u}`);
-      if (url.path !== '') throw new EtcdctlError(`URL must not contain a path: ${u}`);
-    } else if (url.scheme !== 'unix' && url.scheme !== 'unixs') {
-      throw new EtcdctlError(`URL scheme must be http, https, unix, or unixs: ${u}`);
+      if (err instanceof PeerURLError) throw new EtcdctlError(err.message);
+      throw err;
     }
   }
 }

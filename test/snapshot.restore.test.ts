@@ -230,6 +230,10 @@ describe('snapshot restore = the real etcdctl\'s', () => {
       ['--initial-cluster', 'default=http://localhost:2380/x', '--initial-advertise-peer-urls', 'http://localhost:2380/x'],
       ['--initial-cluster', 'default=http://localhost', '--initial-advertise-peer-urls', 'http://localhost'],
       ['--initial-advertise-peer-urls', 'localhost:2380'],
+      // url.Parse's errors, quoted as Go quotes (one parser with member add's, src/go/url.ts).
+      ...['http://a b:1', 'http://h\x01:1', 'http://h:1#%zz', 'http://[::1]x:1', 'http://h:1:2', 'http://%41:1'].map((u) => [
+        '--initial-cluster', `default=${u}`, '--initial-advertise-peer-urls', u,
+      ]),
     ];
     for (const c of cases) {
       await compare(t, ['snapshot', 'restore', snapOurs, ...c, '--data-dir', target]);

@@ -16,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { snapshotStatusFields, snapshotStatusJSON, snapshotStatusSimple, snapshotStatusTable } from '../src/output/snapshot.js';
 import { renderTable } from '../src/go/tablewriter.js';
-import { ClusterConfigError, clusterId, memberId, newCluster, parseGoURL, parseInitialCluster, parsePeerURLs } from '../src/snapshot/cluster.js';
+import { ClusterConfigError, clusterId, memberId, newCluster, parseInitialCluster, parsePeerURLs } from '../src/snapshot/cluster.js';
+import { goParseURL } from '../src/go/url.js';
 import { frame, readWal, restoreWal, WalEncoder, walName } from '../src/snapshot/wal.js';
 import { decodeFields, encodeConfState, encodeWalSnapshot, RecordType } from '../src/snapshot/raftpb.js';
 import { memberJSON, snapFile, snapName, v2StoreJSON } from '../src/snapshot/snapfile.js';
@@ -309,7 +310,7 @@ describe('restore: IDs, URLs, WAL, .snap (vectors from etcd 3.4.23 files)', () =
 
   test('URLs and --initial-cluster parsed and checked as etcd does', async () => {
     assert.deepEqual(parsePeerURLs([' http://b:2 ', 'HTTP://a:1']), ['http://a:1', 'http://b:2']);
-    assert.equal(parseGoURL('unix:///tmp/s').text, 'unix:///tmp/s');
+    assert.equal(goParseURL('unix:///tmp/s').text, 'unix:///tmp/s');
     const m = parseInitialCluster('m1=http://a:1,,m3=http://c:4,m3=http://c:3');
     assert.deepEqual([...m], [['m1', ['http://a:1']], ['m3', ['http://c:3', 'http://c:4']]]);
     const err = (f: () => unknown) => {

@@ -1,15 +1,27 @@
 /**
- * Go's net/url.Parse and net.SplitHostPort, as far as etcd's client uses them
- * to check member peer URLs before sending them (a URL the server cannot
- * parse back makes its members panic). Errors carry Go's words.
+ * Go's net/url.Parse and net.SplitHostPort, as far as etcd uses them on peer
+ * URLs, and etcd's check of a peer URL on top of them (types.NewURLs). Both
+ * `member add/update --peer-urls` (checked before sending: a URL the server
+ * cannot parse back makes its members panic) and `snapshot restore
+ * --initial-cluster/--initial-advertise-peer-urls` go through here. Errors
+ * carry Go's words, the URL quoted as Go's %q quotes it.
  */
 import { goQuote } from './quote.js';
 
 export interface GoURL {
+  /** Lower-cased, as Go keeps it. */
   scheme: string;
   opaque: string;
+  /** Without the user info; %-escapes decoded. */
   host: string;
+  /** %-escapes decoded. */
   path: string;
+  /**
+   * The URL as text, for url.URL.String(): the parts as written, the scheme
+   * lower-cased. (Go re-escapes what needs escaping and keeps a lone `?`; no
+   * peer URL etcd accepts differs but by those.)
+   */
+  text: string;
 }
 
 const isHex = (c: string) => /^[0-9a-fA-F]$/.test(c);
@@ -65,16 +77,21 @@ export function goParseURL(raw: string): GoURL {
     scheme = m[0].slice(0, -1).toLowerCase();
     rest = u.slice(m[0].length);
   }
-  if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) rest = rest.slice(0, -1);
-  else if (rest.includes('?')) rest = rest.slice(0, rest.indexOf('?'));
-  const url: GoURL = { scheme, opaque: '', host: '', path: '' };
+  const q = rest.indexOf('?');
+  const query = q < 0 ? '' : rest.slice(q + 1);
+  if (q >= 0) rest = rest.slice(0, q);
+  const fragment = hash < 0 ? '' : raw.slice(hash + 1);
+  const tail = `${query ? `?${query}` : ''}${fragment ? `#${fragment}` : ''}`;
+  const url: GoURL = { scheme, opaque: '', host: '', path: '', text: '' };
   if (!rest.startsWith('/')) {
     if (scheme !== '') {
       url.opaque = rest;
+      url.text = `${scheme}:${rest}${tail}`;
       return url;
     }
     if (rest.split('/')[0].includes(':')) throw fail('first path segment in URL cannot contain colon');
   }
+  let authorityText = '';
   if (rest.startsWith('//') && (scheme !== '' || !rest.startsWith('///'))) {
     let authority = rest.slice(2);
     rest = '';
@@ -89,14 +106,16 @@ export function goParseURL(raw: string): GoURL {
     if (problem) throw fail(problem);
     if (at >= 0 && !/^[a-zA-Z0-9\-._~!$&'()*+,;=:%@]*$/.test(authority.slice(0, at))) throw fail('net/url: invalid userinfo');
     url.host = decodeURIComponentLoose(host);
+    authorityText = `//${authority}`;
   }
   const pathProblem = unescapeProblem(rest, false);
   if (pathProblem) throw fail(pathProblem);
   url.path = decodeURIComponentLoose(rest);
   if (hash >= 0) {
-    const fragProblem = unescapeProblem(raw.slice(hash + 1), false);
+    const fragProblem = unescapeProblem(fragment, false);
     if (fragProblem) throw fail(fragProblem, raw);
   }
+  url.text = `${scheme ? `${scheme}:` : ''}${authorityText}${rest}${tail}`;
   return url;
 }
 
@@ -105,19 +124,47 @@ function decodeURIComponentLoose(s: string): string {
   return s.includes('%') ? Buffer.from(s.replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8') : s;
 }
 
-/** Whether net.SplitHostPort takes it: host:port, [v6]:port, one colon outside brackets. */
-export function goSplitsHostPort(hostport: string): boolean {
+/** net.SplitHostPort: host:port, [v6]:port, one colon outside brackets; undefined where Go fails. */
+export function goSplitHostPort(hostport: string): { host: string; port: string } | undefined {
   const i = hostport.lastIndexOf(':');
-  if (i < 0) return false;
+  if (i < 0) return undefined;
   let j = 0;
   let k = 0;
+  let host: string;
   if (hostport.startsWith('[')) {
     const end = hostport.indexOf(']');
-    if (end < 0 || end + 1 !== i) return false;
+    if (end < 0 || end + 1 !== i) return undefined;
+    host = hostport.slice(1, end);
     j = 1;
     k = end + 1;
-  } else if (hostport.slice(0, i).includes(':')) {
-    return false;
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) return undefined;
   }
-  return !hostport.slice(j).includes('[') && !hostport.slice(k).includes(']');
+  if (hostport.slice(j).includes('[') || hostport.slice(k).includes(']')) return undefined;
+  return { host, port: hostport.slice(i + 1) };
+}
+
+/** A peer URL that etcd refuses; the message is etcd's. */
+export class PeerURLError extends Error {}
+
+/**
+ * etcd's types.NewURLs for one peer URL: trimmed of spaces, parsed as
+ * url.Parse parses it, then http(s) with host:port and no path, or unix(s).
+ */
+export function parsePeerURL(raw: string): GoURL {
+  const input = raw.trim();
+  let url: GoURL;
+  try {
+    url = goParseURL(input);
+  } catch (err) {
+    throw new PeerURLError((err as Error).message);
+  }
+  if (url.scheme === 'http' || url.scheme === 'https') {
+    if (!goSplitHostPort(url.host)) throw new PeerURLError(`URL address does not have the form "host:port": ${input}`);
+    if (url.path !== '') throw new PeerURLError(`URL must not contain a path: ${input}`);
+  } else if (url.scheme !== 'unix' && url.scheme !== 'unixs') {
+    throw new PeerURLError(`URL scheme must be http, https, unix, or unixs: ${input}`);
+  }
+  return url;
 }

@@ -10,112 +10,22 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { dns } from '../builtins.js';
 import { goQuote } from '../go/quote.js';
+import { goParseURL, goSplitHostPort, parsePeerURL, PeerURLError } from '../go/url.js';
 
 /** A bad --initial-cluster / --initial-advertise-peer-urls / --name: etcd's message. */
 export class ClusterConfigError extends Error {}
-
-/** A URL as Go's net/url parses it: enough of it to validate and re-serialise peer URLs. */
-export interface GoURL {
-  scheme: string;
-  host: string;
-  path: string;
-  /** Go's url.URL.String(). */
-  text: string;
-}
-
-/** Go's url.Parse, for the URL shapes peer URLs take; errors read `parse "<in>": <reason>`. */
-export function parseGoURL(input: string): GoURL {
-  const fail = (reason: string) => new ClusterConfigError(`parse ${JSON.stringify(input)}: ${reason}`);
-  if (/[\x00-\x1f\x7f]/.test(input)) throw fail('net/url: invalid control character in URL');
-  let rest = input;
-  let fragment = '';
-  const hash = rest.indexOf('#');
-  if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  let scheme = '';
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i];
-    if (/[a-zA-Z]/.test(c)) continue;
-    if (/[0-9+.-]/.test(c)) {
-      if (i === 0) break;
-      continue;
-    }
-    if (c === ':') {
-      if (i === 0) throw fail('missing protocol scheme');
-      scheme = rest.slice(0, i).toLowerCase();
-      rest = rest.slice(i + 1);
-    }
-    break;
-  }
-  let query = '';
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  let host = '';
-  let hasAuthority = false;
-  if (!rest.startsWith('/') && scheme !== '') {
-    // An opaque URL (scheme:opaque), e.g. "localhost:2380" read as scheme "localhost".
-    return { scheme, host: '', path: '', text: `${scheme}:${rest}${query ? `?${query}` : ''}${fragment ? `#${fragment}` : ''}` };
-  }
-  if (scheme === '' && !rest.startsWith('/')) {
-    const seg = rest.split('/')[0];
-    if (seg.includes(':')) throw fail('first path segment in URL cannot contain colon');
-  }
-  if (rest.startsWith('//')) {
-    hasAuthority = true;
-    const slash = rest.indexOf('/', 2);
-    const authority = slash >= 0 ? rest.slice(2, slash) : rest.slice(2);
-    rest = slash >= 0 ? rest.slice(slash) : '';
-    const at = authority.lastIndexOf('@');
-    const hostPart = at >= 0 ? authority.slice(at + 1) : authority;
-    host = hostPart;
-    // Go checks the port after the host: digits only.
-    const m = host.startsWith('[') ? /^\[[^\]]*\](:.*)?$/.exec(host) : /^[^:]*(:.*)?$/.exec(host);
-    if (host.startsWith('[') && !m) throw fail("missing ']' in host");
-    const port = m?.[1];
-    if (port !== undefined && !/^:[0-9]*$/.test(port)) throw fail(`invalid port ${JSON.stringify(port)} after host`);
-    if (at >= 0) host = `${authority.slice(0, at)}@${hostPart}`;
-  }
-  if (/%(?![0-9a-fA-F]{2})/.test(rest)) {
-    const bad = /%.{0,2}/.exec(rest.slice(rest.search(/%(?![0-9a-fA-F]{2})/)))![0];
-    throw fail(`invalid URL escape ${JSON.stringify(bad)}`);
-  }
-  const path = rest;
-  const text = `${scheme ? `${scheme}:` : ''}${hasAuthority ? `//${host}` : ''}${path}${query ? `?${query}` : ''}${fragment ? `#${fragment}` : ''}`;
-  return { scheme, host: host.includes('@') ? host.slice(host.lastIndexOf('@') + 1) : host, path, text };
-}
-
-/** Go's net.SplitHostPort: undefined when the address has no port (or too many colons). */
-function splitHostPort(hostport: string): { host: string; port: string } | undefined {
-  if (hostport.startsWith('[')) {
-    const m = /^\[([^\]]*)\]:([^:]*)$/.exec(hostport);
-    return m ? { host: m[1], port: m[2] } : undefined;
-  }
-  const i = hostport.lastIndexOf(':');
-  if (i < 0) return undefined;
-  const host = hostport.slice(0, i);
-  if (host.includes(':')) return undefined;
-  return { host, port: hostport.slice(i + 1) };
-}
 
 /** types.NewURLs: each trimmed, parsed and checked; sorted by their text. */
 export function parsePeerURLs(list: string[]): string[] {
   if (list.length === 0) throw new ClusterConfigError('no valid URLs given');
   const out: string[] = [];
   for (const raw of list) {
-    const input = raw.trim();
-    const u = parseGoURL(input);
-    if (u.scheme === 'http' || u.scheme === 'https') {
-      if (!splitHostPort(u.host)) throw new ClusterConfigError(`URL address does not have the form "host:port": ${input}`);
-      if (u.path !== '') throw new ClusterConfigError(`URL must not contain a path: ${input}`);
-    } else if (u.scheme !== 'unix' && u.scheme !== 'unixs') {
-      throw new ClusterConfigError(`URL scheme must be http, https, unix, or unixs: ${input}`);
+    try {
+      out.push(parsePeerURL(raw).text);
+    } catch (err) {
+      if (err instanceof PeerURLError) throw new ClusterConfigError(err.message);
+      throw err;
     }
-    out.push(u.text);
   }
   return out.sort(byText);
 }
@@ -172,9 +82,9 @@ function quoteList(l: string[]): string {
 
 /** Resolves host:port of a URL as etcd does before comparing (localhost and unix sockets are left alone). */
 async function resolveURL(url: string): Promise<string> {
-  const u = parseGoURL(url);
+  const u = goParseURL(url);
   if (u.scheme === 'unix' || u.scheme === 'unixs') return url;
-  const hp = splitHostPort(u.host);
+  const hp = goSplitHostPort(u.host);
   if (!hp) throw new Error(`missing port in address`);
   if (hp.host === 'localhost') return url;
   let ip = hp.host;
