@@ -22,17 +22,8 @@ import type { FieldSchema, MessageSchema } from '../proto/schema.js';
 // ---------------------------------------------------------------------------
 // Strings and bytes
 
-// Go 1.22 started writing \b and \f as short escapes; older Go (the etcdctl
-// 3.4 builds, for instance) writes \u0008 and \u000c.
-let shortBackspaceFormFeed = false;
-
-/**
- * Chooses how U+0008 and U+000C are escaped: true gives `\b` / `\f` (Go 1.22
- * and later), false (the default) gives `\u0008` / `\u000c` (older Go).
- */
-export function setGoJSONShortBackspaceFormFeed(on: boolean): void {
-  shortBackspaceFormFeed = on;
-}
+// U+0008 and U+000C as \u0008 and \u000c: Go before 1.22 (the etcdctl 3.4
+// builds, for instance); 1.22 and later write \b and \f.
 
 const HEX = '0123456789abcdef';
 
@@ -57,8 +48,6 @@ export function goString(s: string): string {
       if (c === 0x0a) esc = '\\n';
       else if (c === 0x0d) esc = '\\r';
       else if (c === 0x09) esc = '\\t';
-      else if (shortBackspaceFormFeed && c === 0x08) esc = '\\b';
-      else if (shortBackspaceFormFeed && c === 0x0c) esc = '\\f';
       else esc = escapeCode(c);
     } else if (c === 0x22) {
       esc = '\\"';
