@@ -1,7 +1,7 @@
 /** elect: campaign for leadership and hold it, or (-l) watch who leads. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
-import { abortOnSignal } from '../src/signals.js';
+import { abortOnSignal } from '../src/io/interrupts.js';
 import { GrpcError } from '../src/client/status.js';
 import { keyBytes } from '../src/keys.js';
 

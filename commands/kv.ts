@@ -4,7 +4,7 @@ import { badArgs, badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
-import { readAll } from '../src/stdin.js';
+import { readAll } from '../src/io/stdin.js';
 
 // ---- put -------------------------------------------------------------------
 

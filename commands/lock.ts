@@ -2,7 +2,7 @@
 import { goSignalName, startCommand } from '../src/go/exec.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
-import { abortOnSignal } from '../src/signals.js';
+import { abortOnSignal } from '../src/io/interrupts.js';
 import { GrpcError } from '../src/client/status.js';
 
 

@@ -1,7 +1,8 @@
 /** user add, delete, get, list, passwd, grant-role and revoke-role. */
-import type { CommandDef, Context, IO } from '../src/cli/types.js';
+import type { CommandDef, Context } from '../src/cli/types.js';
+import type { IO } from '../src/io/types.js';
 import { badArgs } from '../src/errors.js';
-import { askPassword, PromptInterrupted, readWord } from '../src/prompt.js';
+import { askPassword, PromptInterrupted, readWord } from '../src/io/prompt.js';
 import { goTrimSpace } from '../src/go/text.js';
 import { passwordAgainPrompt, passwordPrompt } from '../src/output/text.js';
 

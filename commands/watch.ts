@@ -4,7 +4,7 @@ import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { unsupported } from '../src/output/printer.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { argify } from '../src/txn/grammar.js';
-import { LineReader } from '../src/stdin.js';
+import { LineReader } from '../src/io/stdin.js';
 import { goSignalName, startCommand } from '../src/go/exec.js';
 import { goQuote } from '../src/go/quote.js';
 import type { Reply } from '../src/client/client.js';

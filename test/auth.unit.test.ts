@@ -11,9 +11,9 @@ import { EtcdctlError } from '../src/errors.js';
 import { grantPermissionRequest, permissionType, permRange, revokePermissionRequest } from '../commands/role.js';
 import { askNewPassword, obtainPassword, userAddOptions } from '../commands/user.js';
 import { goTrimSpace } from '../src/go/text.js';
-import { askPassword, readWord, scanWord } from '../src/prompt.js';
+import { askPassword, readWord, scanWord } from '../src/io/prompt.js';
 import { permissionLine, roleGetFields, roleGetSimple, roleListFields, roleRevokeSimple, userGetSimple } from '../src/output/auth.js';
-import type { IO } from '../src/cli/types.js';
+import type { IO } from '../src/io/types.js';
 
 const header = { cluster_id: 13372511425055127929n, member_id: 9522282460842048857n, revision: 1n, raft_term: 2n };
 const HDR_FIELDS = '"ClusterID" : 13372511425055127929\n"MemberID" : 9522282460842048857\n"Revision" : 1\n"RaftTerm" : 2\n';

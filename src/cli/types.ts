@@ -5,14 +5,9 @@
 import type { FlagSpec, FlagValue } from '../config/flags.js';
 import type { GlobalOptions } from '../config/globals.js';
 import type { EtcdClient } from '../client/client.js';
-import type { Printer, PrintOptions, Sink } from '../output/printer.js';
+import type { Printer, PrintOptions } from '../output/printer.js';
+import type { IO } from '../io/types.js';
 import type { TextPrinter } from '../output/text.js';
-
-export interface IO {
-  stdout: Sink;
-  stderr: Sink;
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-}
 
 export interface Context {
   /** Positional arguments, with the `--` separator removed. */

@@ -17,8 +17,8 @@ import { caBundleProblem, keyPairProblem } from './tlsfiles.js';
 import { Connection, ConnectError, GrpcError, GrpcStream, Status, methodFrom, type ConnectOptions, type Method, type Reply, type TlsSettings } from './grpc.js';
 import { diagnose } from './diagnose.js';
 import { serviceClient, type ServiceClient } from './services.js';
-import { askPassword } from '../prompt.js';
-import type { IO } from '../cli/types.js';
+import { askPassword } from '../io/prompt.js';
+import type { IO } from '../io/types.js';
 
 export type { Reply } from './grpc.js';
 /** A stream of decoded messages. Events: 'message' (Reply), 'end' (GrpcError | undefined). */

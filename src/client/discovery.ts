@@ -4,7 +4,7 @@
  */
 import { getServers, promises as dnsPromises } from 'node:dns';
 import { EtcdctlError, ExitCode } from '../errors.js';
-import type { IO } from '../cli/types.js';
+import type { IO } from '../io/types.js';
 
 function serviceName(base: string, name: string, scheme: 'https' | 'http'): string {
   let service = scheme === 'https' ? `${base}-ssl` : base;

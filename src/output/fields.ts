@@ -4,7 +4,8 @@ import type { AuthHeaderResponse } from './printer.js';
 import type {
   AlarmResponse, DeleteRangeResponse, KeyValue, MemberListResponse, PutResponse, RangeResponse, ResponseHeader, TxnResponse, WatchResponse,
 } from '../proto/types.gen.js';
-import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
+import { alarmName, UnsupportedPrinter, type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { goQuote } from '../go/quote.js';
 import type {
   AuthRoleGetResponse, AuthRoleListResponse,

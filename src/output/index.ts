@@ -1,12 +1,13 @@
 import { EtcdctlError, ExitCode } from '../errors.js';
-import { isFormat, type Printer, type PrintOptions, type Sink } from './printer.js';
+import { isFormat, type Printer, type PrintOptions } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { SimplePrinter } from './simple.js';
 import { FieldsPrinter } from './fields.js';
 import { JsonPrinter } from './json.js';
 import { ProtobufPrinter } from './protobuf.js';
 import { TablePrinter } from './table.js';
 
-export type { Printer, PrintOptions, Sink } from './printer.js';
+export type { Printer, PrintOptions } from './printer.js';
 export { TextPrinter } from './text.js';
 
 /** The printer for a --write-out value; an unknown name fails as etcdctl fails. */

@@ -6,7 +6,8 @@
 import type { Reply } from '../client/client.js';
 import type { MemberListResponse, WatchResponse } from '../proto/types.gen.js';
 import { MessagePrinter } from './message.js';
-import { type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink } from './printer.js';
+import { type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { goJSON, goString } from '../go/json.js';
 import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.gen.js';
 import { leaseGrantJSON, leaseKeepAliveJSON, leaseListJSON, leaseTimeToLiveJSON } from './lease.js';

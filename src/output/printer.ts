@@ -28,11 +28,6 @@ export interface AuthHeaderResponse {
   header: ResponseHeader | null;
 }
 
-/** Where printers write: raw bytes or text. */
-export interface Sink {
-  write(chunk: string | Uint8Array): void;
-}
-
 export interface PrintOptions {
   hex: boolean;
   /** get --print-value-only (simple format only). */

@@ -2,7 +2,8 @@
 import type { Reply } from '../client/client.js';
 import type { WatchResponse } from '../proto/types.gen.js';
 import { MessagePrinter } from './message.js';
-import type { Printer, Sink } from './printer.js';
+import type { Printer } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { encodeMessage as encode } from '../proto/registry.js';
 import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, ResponseHeader } from '../proto/types.gen.js';
 import { leaseRevokeProtobufError } from './lease.js';

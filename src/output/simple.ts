@@ -6,8 +6,9 @@ import type {
 } from '../proto/types.gen.js';
 import {
   alarmName, endpointHashKVTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
-  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions, type Sink,
+  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions,
 } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { goQuote, hexEscape } from '../go/quote.js';
 import type {
   AuthRoleGetResponse, AuthRoleListResponse, AuthStatusResponse, AuthUserGetResponse, AuthUserListResponse,

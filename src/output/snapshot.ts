@@ -4,7 +4,7 @@
  * display on a terminal.
  */
 import { humanBytes } from '../go/humanize.js';
-import type { Sink } from './printer.js';
+import type { Sink } from '../io/types.js';
 
 /** The numbers of `snapshot status` (etcdutl's snapshot.Status). */
 export interface SnapshotStatus {

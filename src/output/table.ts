@@ -3,8 +3,9 @@ import type { Reply } from '../client/client.js';
 import type { MemberListResponse } from '../proto/types.gen.js';
 import {
   endpointHashKVTable, endpointHealthTable, endpointStatusTable, memberListTable, UnsupportedPrinter,
-  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions, type Sink,
+  type EndpointHashKV, type EndpointHealth, type EndpointStatus, type PrintOptions,
 } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { renderTable } from '../go/tablewriter.js';
 import { snapshotStatusTable, type SnapshotStatus } from './snapshot.js';
 

@@ -2,7 +2,7 @@
  * Results etcdctl prints as fixed text whatever --write-out says (version,
  * compaction, ...). Kept here so that commands never format output.
  */
-import type { Sink } from './printer.js';
+import type { Sink } from '../io/types.js';
 import { leaseExpiredText } from './lease.js';
 
 /** user add / user passwd: the prompt for the password (prompt.ts prints it, and a newline after the answer). */

@@ -1,10 +1,10 @@
 /** Asking for a password on the terminal without echoing it, or reading it from stdin. */
 import { fstatSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { childProcess } from './builtins.js';
-import type { IO } from './cli/types.js';
-import { EtcdctlError } from './errors.js';
-import { isGoSpace } from './go/text.js';
+import { childProcess } from '../builtins.js';
+import type { IO } from './types.js';
+import { EtcdctlError } from '../errors.js';
+import { isGoSpace } from '../go/text.js';
 
 /**
  * What has been read from a stdin stream but not yet used: several reads in
