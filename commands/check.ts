@@ -15,6 +15,7 @@ import { renderProgress } from '../src/check/progress.js';
 import { loadStats, perfVerdict, type RequestResult } from '../src/check/stats.js';
 import type { EtcdClient } from '../src/client/client.js';
 import type { TextPrinter } from '../src/output/text.js';
+import { onInterrupt } from '../src/io/interrupts.js';
 
 const LOAD_ALIASES: Record<string, string> = { s: 's', small: 's', m: 'm', medium: 'm', l: 'l', large: 'l', xl: 'xl', xLarge: 'xl' };
 
@@ -220,12 +221,11 @@ async function runPerf(ctx: Context): Promise<void> {
   // early; the keys written so far are removed and the report printed for the
   // writes done. etcdctl never finishes its progress bar then: the report
   // follows the last drawing on the same line.
-  const onInterrupt = () => {
+  const stopListening = onInterrupt(['SIGINT'], () => {
     stopped = true;
     bar.abandon();
     interrupt.abort();
-  };
-  process.once('SIGINT', onInterrupt);
+  }, { once: true });
 
   const started = Date.now();
   const producer = (async () => {
@@ -257,7 +257,7 @@ async function runPerf(ctx: Context): Promise<void> {
   const totalSeconds = (Date.now() - started) / 1000;
   stopped = true;
   await ticker;
-  process.off('SIGINT', onInterrupt);
+  stopListening();
 
   const revision = await cleanup();
   await compactAndDefrag(ctx, clients[0], revision);

@@ -1,7 +1,7 @@
 /** elect: campaign for leadership and hold it, or (-l) watch who leads. */
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError } from '../src/errors.js';
-import { abortOnSignal } from '../src/io/interrupts.js';
+import { firstInterrupt } from '../src/io/interrupts.js';
 import { GrpcError } from '../src/client/status.js';
 import { keyBytes } from '../src/keys.js';
 
@@ -20,20 +20,20 @@ async function runElect(ctx: Context): Promise<void> {
   const client = await ctx.client();
   const { Session } = await import('../src/concurrency/session.js');
   const { Election } = await import('../src/concurrency/election.js');
-  const { controller, interrupted } = abortOnSignal();
+  const { signal, interrupted } = firstInterrupt();
   let session;
   session = await Session.create(client, SESSION_TTL, ctx.globals.dialTimeout / 1e6 + 1000);
   const fail = (err: unknown) => (err instanceof GrpcError ? err : new EtcdctlError((err as Error).message));
   try {
     const election = new Election(client, session, ctx.args[0]);
     if (listen) {
-      await election.observe(controller.signal, (r) => printer.get(r)).catch((err) => {
-        throw controller.signal.aborted ? err : new EtcdctlError('elect: observer lost');
+      await election.observe(signal, (r) => printer.get(r)).catch((err) => {
+        throw signal.aborted ? err : new EtcdctlError('elect: observer lost');
       });
-      if (!controller.signal.aborted) throw new EtcdctlError('elect: observer lost');
+      if (!signal.aborted) throw new EtcdctlError('elect: observer lost');
       return;
     }
-    await election.campaign(keyBytes(ctx.args[1]), controller.signal).catch((err) => { throw fail(err); });
+    await election.campaign(keyBytes(ctx.args[1]), signal).catch((err) => { throw fail(err); });
     const held = await client.kv.range({ key: election.key });
     printer.get(held);
     const outcome = await Promise.race([interrupted.then(() => 'interrupted' as const), session.expired.then(() => 'expired' as const)]);

@@ -2,7 +2,7 @@
 import { goSignalName, startCommand } from '../src/go/exec.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
-import { abortOnSignal } from '../src/io/interrupts.js';
+import { firstInterrupt, INTERRUPTS, onInterrupt } from '../src/io/interrupts.js';
 import { GrpcError } from '../src/client/status.js';
 
 
@@ -12,14 +12,9 @@ function runHolding(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: num
   if ('error' in started) return Promise.resolve({ code: ExitCode.Error, error: started.error });
   const { child } = started;
   return new Promise((resolve) => {
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-    const int = forward('SIGINT');
-    const term = forward('SIGTERM');
-    process.on('SIGINT', int);
-    process.on('SIGTERM', term);
+    const stopForwarding = onInterrupt(INTERRUPTS, (signal) => child.kill(signal));
     const done = (r: { code: number; error?: string }) => {
-      process.off('SIGINT', int);
-      process.off('SIGTERM', term);
+      stopForwarding();
       resolve(r);
     };
     child.on('error', (err: NodeJS.ErrnoException) => done({ code: ExitCode.Error, error: started.failedToStart(err) }));
@@ -39,13 +34,13 @@ async function runLock(ctx: Context): Promise<void> {
   const client = await ctx.client();
   const { Session } = await import('../src/concurrency/session.js');
   const { Mutex } = await import('../src/concurrency/mutex.js');
-  const { controller, interrupted } = abortOnSignal();
+  const { signal, interrupted } = firstInterrupt();
   let session;
   session = await Session.create(client, Number(ctx.flags.ttl), ctx.globals.dialTimeout / 1e6 + 1000);
   try {
     const mutex = new Mutex(client, session, name);
     try {
-      await mutex.lock(controller.signal);
+      await mutex.lock(signal);
     } catch (err) {
       throw err instanceof GrpcError ? err : new EtcdctlError((err as Error).message);
     }

@@ -12,6 +12,7 @@ import type { CommandDef, Context } from './types.js';
 import type { IO } from '../io/types.js';
 import { argText } from './rawargs.js';
 import { goQuoteArg } from '../go/quote.js';
+import { firstInterrupt } from '../io/interrupts.js';
 import type { EtcdClient } from '../client/client.js';
 import type { PrintOptions, Printer } from '../output/printer.js';
 
@@ -402,6 +403,7 @@ export async function run(inv: Invocation): Promise<number> {
     warned = true;
   };
   let client: EtcdClient | undefined;
+  let interrupted: Promise<NodeJS.Signals> | undefined;
   const extraClients: EtcdClient[] = [];
   // Resolved once (it may ask for a password), shared by every client of this run.
   let config: Promise<import('../client/client.js').ClientConfig> | undefined;
@@ -468,7 +470,9 @@ export async function run(inv: Invocation): Promise<number> {
       io.stdout.write(renderHelp(cur, pathOf(cur), GLOBAL_FLAGS));
     },
     get interrupted() {
-      return interruption();
+      // Listened for from the first time a command asks.
+      interrupted ??= firstInterrupt().interrupted;
+      return interrupted;
     },
   };
   try {
@@ -492,17 +496,6 @@ function makePrinter(g: GlobalOptions, io: IO, opts?: Partial<PrintOptions>): Pr
 /** Loads the output layer; called once before commands run. */
 export async function loadPrinters(): Promise<void> {
   printerFactory = await import('../output/index.js');
-}
-
-let interruptPromise: Promise<void> | undefined;
-function interruption(): Promise<void> {
-  if (!interruptPromise) {
-    interruptPromise = new Promise((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-  }
-  return interruptPromise;
 }
 
 function warnUnknownEnv(io: IO, g: GlobalOptions): void {

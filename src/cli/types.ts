@@ -39,8 +39,11 @@ export interface Context {
   help(path: string[]): void;
   /** Output that is fixed text whatever --write-out says. */
   text(): TextPrinter;
-  /** Resolves when SIGINT or SIGTERM arrives (long-running commands stop cleanly on it). */
-  interrupted: Promise<void>;
+  /**
+   * Resolves with the first SIGINT or SIGTERM (long-running commands stop
+   * cleanly on it); listened for from the first time it is read.
+   */
+  interrupted: Promise<NodeJS.Signals>;
 }
 
 export interface CommandDef {

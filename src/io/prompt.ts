@@ -5,6 +5,7 @@ import { childProcess } from '../builtins.js';
 import type { IO } from './types.js';
 import { EtcdctlError } from '../errors.js';
 import { isGoSpace } from '../go/text.js';
+import { onInterrupt } from './interrupts.js';
 
 /**
  * What has been read from a stdin stream but not yet used: several reads in
@@ -127,12 +128,11 @@ function setEcho(on: boolean): boolean {
 /** Reads one line from the terminal with echo off; a prompt signal restores echo and interrupts. */
 async function readHidden(stdin: NodeJS.ReadStream): Promise<string> {
   const stop = new AbortController();
-  const onSignal = () => stop.abort(new PromptInterrupted());
-  for (const sig of PROMPT_SIGNALS) process.on(sig, onSignal);
+  const unsubscribe = onInterrupt(PROMPT_SIGNALS, () => stop.abort(new PromptInterrupted()));
   try {
     return await consume(stdin, pipedLine, stop.signal);
   } finally {
-    for (const sig of PROMPT_SIGNALS) process.off(sig, onSignal);
+    unsubscribe();
     setEcho(true);
   }
 }

@@ -249,7 +249,7 @@ export class MessageReader {
 
   private interrupted = false;
 
-  constructor(readonly stream: SnapshotStream, interrupted?: Promise<void>) {
+  constructor(readonly stream: SnapshotStream, interrupted?: Promise<unknown>) {
     interrupted?.then(() => {
       this.interrupted = true;
       this.wake?.();
@@ -369,7 +369,7 @@ export interface OpenOptions {
   onOpen?: () => Promise<void>;
   /** An endpoint did not answer and the next one is tried. */
   onSkip?: (endpoint: string, reason: string) => void;
-  interrupted?: Promise<void>;
+  interrupted?: Promise<unknown>;
 }
 
 /**
