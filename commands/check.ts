@@ -2,11 +2,8 @@
  * check perf and check datascale: real load on the cluster, judged with
  * etcdctl's thresholds.
  */
-import { get as httpGet } from 'node:http';
-import type { RequestOptions } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { https, timersPromises } from '../src/builtins.js';
+import { timersPromises } from '../src/builtins.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { prefixEnd } from '../src/keys.js';
@@ -14,6 +11,7 @@ import { goQuote } from '../src/go/quote.js';
 import { renderProgress } from '../src/check/progress.js';
 import { loadStats, perfVerdict, type RequestResult } from '../src/check/stats.js';
 import type { EtcdClient } from '../src/client/client.js';
+import { fetchMetrics } from '../src/client/metrics.js';
 import type { TextPrinter } from '../src/output/text.js';
 import { onInterrupt } from '../src/io/interrupts.js';
 
@@ -268,29 +266,9 @@ async function runPerf(ctx: Context): Promise<void> {
 
 /** process_resident_memory_bytes of the first endpoint, from its /metrics; 0 (after saying why) when unreadable. */
 async function residentMemory(ctx: Context, text: TextPrinter): Promise<number> {
-  let host = ctx.globals.endpoints[0].trim();
-  if (!host.startsWith('http://') && !host.startsWith('https://')) host = `http://${host}`;
-  const url = `${host}/metrics`;
-  const g = ctx.globals;
   let body: string;
   try {
-    body = await new Promise<string>((resolve, reject) => {
-      const options: RequestOptions = {};
-      if (url.startsWith('https://')) {
-        options.rejectUnauthorized = !g.insecureSkipTlsVerify;
-        if (g.cacert) options.ca = readFileSync(g.cacert);
-        if (g.cert) options.cert = readFileSync(g.cert);
-        if (g.key) options.key = readFileSync(g.key);
-      }
-      const req = (url.startsWith('https://') ? https().get : httpGet)(url, options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.setTimeout(g.commandTimeout / 1e6, () => req.destroy(new Error('timeout')));
-    });
+    body = await fetchMetrics(ctx.globals.endpoints[0], ctx.globals);
   } catch (err) {
     text.report(`fetch error: ${(err as Error).message}`);
     return 0;
