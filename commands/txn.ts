@@ -2,7 +2,7 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { argify, parseCompare, readSection, type Compare } from '../src/txn/grammar.js';
-import { parseCommandLine } from '../src/cli/main.js';
+import { parseCommandLine } from '../src/cli/args.js';
 import { TxnReader } from '../src/txn/reader.js';
 import { delCommand, delRequest, getCommand, getOptions, putCommand, putOptions, putRequest } from './kv.js';
 

@@ -1,5 +1,6 @@
 /** Entry point: runs one etcdctl-ts invocation in this process. */
-import { run, loadPrinters } from './cli/main.js';
+import { run } from './cli/main.js';
+import { loadPrinters } from './cli/context.js';
 import { recoverRawArgs } from './cli/rawargs.js';
 import { rootCommand } from '../commands/index.js';
 

@@ -10,7 +10,8 @@ import { parseDuration, DurationError } from '../src/go/duration.js';
 import { parseFlagValue, FlagValueError, type FlagSpec } from '../src/config/flags.js';
 import { decodeMessage as decode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';
-import { run, loadPrinters } from '../src/cli/main.js';
+import { run } from '../src/cli/main.js';
+import { loadPrinters } from '../src/cli/context.js';
 import { rootCommand } from '../commands/index.js';
 
 
