@@ -1,6 +1,6 @@
 /**
  * `-w json`: Go's encoding/json of the response etcdctl holds. For the plain
- * RPC responses that is the protobuf message (see gojson.ts); a few results
+ * RPC responses that is the protobuf message (see src/go/json.ts); a few results
  * are Go client structs with their own field names, written out here.
  */
 import type { Reply } from '../client/client.js';
