@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Build step: read proto/*.proto with protobufjs and write two files.
 //
-//  - src/proto/descriptors.gen.ts: for each gRPC service, the protobufjs JSON
-//    descriptor of that service and of the messages it reaches (as JSON
-//    text), which @grpc/proto-loader's fromJSON turns into method and
-//    message definitions at run time. A command loads only the service it
-//    calls, and nothing parses .proto text when the CLI starts.
+//  - src/proto/descriptors.gen.ts: for each gRPC method, the protobufjs JSON
+//    descriptor of its service with that method alone and of the messages it
+//    reaches; for each service, the same with all its methods (as JSON
+//    text). @grpc/proto-loader's fromJSON turns them into method and message
+//    definitions at run time. A command loads only the methods it calls
+//    (a `get` builds five message types, not the thirty of KV), and nothing
+//    parses .proto text when the CLI starts.
 //  - src/proto/types.gen.ts: the TypeScript shape of every message as the
 //    definitions decode it (see src/proto/registry.ts for the options), the
 //    enums as constant objects, and one interface per service whose methods
@@ -69,7 +71,7 @@ for (const t of messages) {
 // One descriptor per service: the JSON of the whole tree, keeping only the
 // service itself and the types it reaches (with their parents, which nest them).
 
-function reachable(service) {
+function reachable(methods) {
   const keep = new Set();
   const add = (t) => {
     if (keep.has(t)) return;
@@ -77,30 +79,31 @@ function reachable(service) {
     if (t instanceof protobuf.Type) for (const f of t.fieldsArray) if (f.resolvedType) add(f.resolvedType);
     if (t.parent instanceof protobuf.Type) add(t.parent);
   };
-  for (const m of service.methodsArray) {
+  for (const m of methods) {
     add(m.resolvedRequestType);
     add(m.resolvedResponseType);
   }
   return keep;
 }
 
-function pruned(ns, json, keep, service) {
+/** The JSON tree kept to `keep`'s types and `service`, of whose methods only `only` (when given). */
+function pruned(ns, json, keep, service, only) {
   const nested = {};
   for (const [name, childJson] of Object.entries(json.nested ?? {})) {
     const obj = ns.nested[name];
     if (obj instanceof protobuf.Service) {
-      if (obj === service) nested[name] = childJson;
+      if (obj === service) nested[name] = only ? { ...childJson, methods: { [only]: childJson.methods[only] } } : childJson;
     } else if (obj instanceof protobuf.Type || obj instanceof protobuf.Enum) {
       if (!keep.has(obj)) continue;
       const copy = { ...childJson };
       delete copy.nested;
       if (obj instanceof protobuf.Type) {
-        const inner = pruned(obj, childJson, keep, service);
+        const inner = pruned(obj, childJson, keep, service, only);
         if (inner) copy.nested = inner;
       }
       nested[name] = copy;
     } else if (obj instanceof protobuf.Namespace) {
-      const inner = pruned(obj, childJson, keep, service);
+      const inner = pruned(obj, childJson, keep, service, only);
       if (inner) nested[name] = { ...childJson, nested: inner };
     }
   }
@@ -110,8 +113,12 @@ function pruned(ns, json, keep, service) {
 const rootJson = root.toJSON();
 const descriptors = {};
 const typeService = {};
+const methodDescriptors = {};
 for (const s of services) {
-  const keep = reachable(s);
+  for (const m of s.methodsArray) {
+    methodDescriptors[`${s.name}.${m.name}`] = JSON.stringify({ nested: pruned(root, rootJson, reachable([m]), s, m.name) });
+  }
+  const keep = reachable(s.methodsArray);
   descriptors[s.name] = JSON.stringify({ nested: pruned(root, rootJson, keep, s) });
   for (const t of keep) {
     const name = stripDot(t.fullName);
@@ -135,6 +142,11 @@ d.push('');
 d.push('/** protobufjs JSON descriptors: one per service, of the service and the types it reaches; All has every type. */');
 d.push('export const DESCRIPTORS: { readonly [S in ServiceName | \'All\']: string } = {');
 for (const [name, text] of Object.entries(descriptors)) d.push(`  ${name}: ${q(text)},`);
+d.push('};');
+d.push('');
+d.push('/** protobufjs JSON descriptors: one per method, of its service with that method alone and the types it reaches. */');
+d.push('export const METHOD_DESCRIPTORS: { readonly [method: string]: string } = {');
+for (const [name, text] of Object.entries(methodDescriptors)) d.push(`  ${q(name)}: ${q(text)},`);
 d.push('};');
 d.push('');
 d.push('/** The descriptor each message type is found in. */');

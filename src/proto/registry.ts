@@ -1,16 +1,18 @@
 /**
  * Message and method definitions, from our proto/ files through
- * @grpc/proto-loader: each service's JSON descriptor (made at build time,
- * src/proto/descriptors.gen.ts) is turned into definitions the first time a
- * command needs that service, so a `get` never builds the Auth or Lease
- * types.
+ * @grpc/proto-loader: JSON descriptors made at build time
+ * (src/proto/descriptors.gen.ts) are turned into definitions the first time a
+ * command needs them. A method comes from its own descriptor (the method and
+ * the types it reaches), so a `get` builds the five types of Range, not the
+ * Txn tree or the Auth and Lease types; a message type asked for by name
+ * comes from its service's descriptor.
  *
  * Decoded messages have the shape described in types.gen.ts: the loader's
  * options below (field names as written, 64-bit integers as bigint, enums as
  * numbers, bytes as Buffer, every field present).
  */
 import { fromJSON, type MessageTypeDefinition, type MethodDefinition, type PackageDefinition } from '@grpc/proto-loader';
-import { DESCRIPTORS, SERVICE_PATHS, TYPE_HOME, type ServiceName } from './descriptors.gen.js';
+import { DESCRIPTORS, METHOD_DESCRIPTORS, SERVICE_PATHS, TYPE_HOME, type ServiceName } from './descriptors.gen.js';
 import { getMessageSchema, type FieldSchema } from './schema.js';
 
 export type { ServiceName } from './descriptors.gen.js';
@@ -24,12 +26,13 @@ const LOADER_OPTIONS = {
   oneofs: false,
 };
 
-const loaded = new Map<ServiceName | 'All', PackageDefinition>();
+/** Definitions by descriptor: a service name, 'All', or Service.Method. */
+const loaded = new Map<string, PackageDefinition>();
 
-function definitions(which: ServiceName | 'All'): PackageDefinition {
+function definitions(which: string, json: string): PackageDefinition {
   let def = loaded.get(which);
   if (!def) {
-    def = fromJSON(JSON.parse(DESCRIPTORS[which]), LOADER_OPTIONS);
+    def = fromJSON(JSON.parse(json), LOADER_OPTIONS);
     loaded.set(which, def);
   }
   return def;
@@ -37,17 +40,18 @@ function definitions(which: ServiceName | 'All'): PackageDefinition {
 
 /** A method of a service, e.g. method('KV', 'Range'). */
 export function method(service: ServiceName, name: string): MethodDefinition<object, object> {
-  const def = definitions(service)[SERVICE_PATHS[service]] as Record<string, MethodDefinition<object, object>>;
-  const m = def[name];
-  if (!m) throw new Error(`unknown gRPC method: ${service}.${name}`);
-  return m;
+  const key = `${service}.${name}`;
+  const json = METHOD_DESCRIPTORS[key];
+  if (json === undefined) throw new Error(`unknown gRPC method: ${key}`);
+  const def = definitions(key, json)[SERVICE_PATHS[service]] as Record<string, MethodDefinition<object, object>>;
+  return def[name]!;
 }
 
 /** A message type by its full name, e.g. message('etcdserverpb.RangeResponse'). */
 export function message(typeName: string): MessageTypeDefinition<object, object> {
   const home = TYPE_HOME[typeName];
   if (home === undefined) throw new Error(`unknown protobuf message type: ${typeName}`);
-  return definitions(home)[typeName] as MessageTypeDefinition<object, object>;
+  return definitions(home, DESCRIPTORS[home])[typeName] as MessageTypeDefinition<object, object>;
 }
 
 function isZero(v: unknown, f: FieldSchema): boolean {
