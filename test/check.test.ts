@@ -122,7 +122,9 @@ test('unknown load and a used prefix fail as etcdctl fails', { timeout: 60000 },
 });
 
 test('check datascale: the same report lines as etcdctl, and the keys are gone after', { timeout: 120000 }, async () => {
-  const [real, ours] = await Promise.all([runReal([...a.etcdctlArgs(), 'check', 'datascale']), runOurs([...b.etcdctlArgs(), 'check', 'datascale', '--auto-compact', '--auto-defrag'])]);
+  // 10,000 writes each: with other test files running beside, more than the default 20 s.
+  const long = { timeoutMs: 90000 };
+  const [real, ours] = await Promise.all([runReal([...a.etcdctlArgs(), 'check', 'datascale'], long), runOurs([...b.etcdctlArgs(), 'check', 'datascale', '--auto-compact', '--auto-defrag'], long)]);
   assert.equal(ours.code, 0, ours.stderr.toString());
   assert.equal(real.code, 0);
   const lines = finalLines(ours);

@@ -174,7 +174,9 @@ test('interactive "progress": one notification per open watch, none without one'
     // No watch open: nothing.
     "printf 'progress\\n'; sleep 1",
     // The only watch was canceled (compacted): nothing; a new watch opens a new stream, which answers.
-    `printf 'watch w/a --rev ${start}\\n'; sleep 0.5; printf 'progress\\n'; sleep 0.5; printf 'watch w/c\\n'; sleep 0.5; printf 'progress\\n'; sleep 1`,
+    // The server cancels a compacted watch from its sync loop, a little after creating it: the
+    // first pause leaves time to start, connect and be canceled before "progress" is read.
+    `printf 'watch w/a --rev ${start}\\n'; sleep 1.5; printf 'progress\\n'; sleep 0.5; printf 'watch w/c\\n'; sleep 0.5; printf 'progress\\n'; sleep 1`,
   ];
   const expectedCounts = [2, 0, 1];
   for (const [i, script] of cases.entries()) {
