@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_ENV, clearedNote } from './env.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startEtcd } = await import(join(repo, 'dist/test/harness/etcd.js'));
@@ -27,7 +28,7 @@ function median(xs) {
 function measure(cmd, args, env) {
   const argv = hasTime ? ['/usr/bin/time', ['-f', '@@%e %M', cmd, ...args]] : [cmd, args];
   const t = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCDCTL_API: '3', ...env }, maxBuffer: 1 << 26 });
+  const r = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...BENCH_ENV, ETCDCTL_API: '3', ...env }, maxBuffer: 1 << 26 });
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
   const err = r.stderr.toString();
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${err.slice(-2000)}`);
@@ -69,6 +70,7 @@ try {
   }
   c.close();
   console.log(`snapshot of a ${(dbSize / 1048576).toFixed(0)} MiB db (filled in ${((Date.now() - t0) / 1000).toFixed(1)} s), median of ${RUNS} runs, peak RSS`);
+  if (clearedNote()) console.log(clearedNote());
 
   const realFile = join(dir, 'real.db');
   const oursFile = join(dir, 'ours.db');

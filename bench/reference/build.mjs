@@ -1,4 +1,5 @@
-// Builds the start-up reference (client.cjs) into dist/bench-reference/ the
+// Builds the start-up reference (client.cjs) and the floor (floor.cjs: grpc-js
+// alone) into dist/bench-reference/ the
 // way scripts/bundle.mjs builds ours: esbuild, one CommonJS file for node20,
 // then a V8 code cache warmed by a run against a refused connection (as ours
 // is), and a check that V8 takes that cache.
@@ -39,35 +40,41 @@ const descriptorModule = {
   },
 };
 
-const result = await build({
-  entryPoints: [join(here, 'client.cjs')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  supported: { 'dynamic-import': false },
-  outfile: outFile,
-  logLevel: 'warning',
-  write: false,
-  plugins: [descriptorModule],
-});
-writeFileSync(`${outFile}.tmp`, result.outputFiles[0].contents);
-renameSync(`${outFile}.tmp`, outFile);
+/** Bundles `entry` to `out`, warms its code cache and checks that V8 takes it. */
+async function bundle(entry, out, runArgs) {
+  const result = await build({
+    entryPoints: [join(here, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    supported: { 'dynamic-import': false },
+    outfile: out,
+    logLevel: 'warning',
+    write: false,
+    plugins: [descriptorModule],
+  });
+  writeFileSync(`${out}.tmp`, result.outputFiles[0].contents);
+  renameSync(`${out}.tmp`, out);
 
-const run = (args, env) => spawnSync(process.execPath, [join(here, 'run.cjs'), ...args], {
-  env: { ...process.env, ...env },
-  encoding: 'utf8',
-});
+  const run = (args, env) => spawnSync(process.execPath, [join(here, 'run.cjs'), ...runArgs, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
 
-// Warm the cache: a refused connection walks the client up to the network.
-rmSync(`${outFile}.cache`, { force: true });
-run(['127.0.0.1:1'], { BENCH_REFERENCE_WRITE_CODE_CACHE: '1' });
-const check = run(['127.0.0.1:1'], { BENCH_REFERENCE_REPORT_CACHE: '1' });
-if (!/^code cache: accepted$/m.test(check.stderr)) {
-  console.error(`bench/reference/build.mjs: the code cache is not used:\n${check.stderr}`);
-  process.exit(1);
+  // Warm the cache: a refused connection walks the client up to the network.
+  rmSync(`${out}.cache`, { force: true });
+  run(['127.0.0.1:1'], { BENCH_REFERENCE_WRITE_CODE_CACHE: '1' });
+  const check = run(['127.0.0.1:1'], { BENCH_REFERENCE_REPORT_CACHE: '1' });
+  if (!/^code cache: accepted$/m.test(check.stderr)) {
+    console.error(`bench/reference/build.mjs: the code cache of ${entry} is not used:\n${check.stderr}`);
+    process.exit(1);
+  }
+  if (!/UNAVAILABLE|No connection established/.test(check.stderr)) {
+    console.error(`bench/reference/build.mjs: ${entry} against a refused connection did not fail as expected:\n${check.stderr}`);
+    process.exit(1);
+  }
 }
-if (!/UNAVAILABLE|No connection established/.test(check.stderr)) {
-  console.error(`bench/reference/build.mjs: a run against a refused connection did not fail as expected:\n${check.stderr}`);
-  process.exit(1);
-}
+
+await bundle('client.cjs', outFile, []);
+await bundle('floor.cjs', join(outDir, 'floor.cjs'), ['--floor']);
