@@ -44,6 +44,9 @@ async function runSave(ctx: Context): Promise<void> {
   const toStdout = target === '-';
   const stdout = ctx.io.stdout as StreamSink & { isTTY?: boolean };
   if (toStdout && stdout.isTTY) throw badArgs('snapshot save - writes the snapshot to stdout, which is a terminal: redirect it or give a file name');
+  const keep = ctx.flags.keep as number;
+  if (keep < 0) throw badArgs(`--keep takes the number of snapshots to keep, at least 1 (0 keeps all), not ${keep}`);
+  if (keep > 0 && toStdout) throw badArgs('--keep needs a file name: there is nothing to rotate on stdout');
   const interrupted = ctx.interrupted;
   const terminal = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
   const text = new SnapshotText(ctx.io.stdout, ctx.io.stderr, terminal);
@@ -76,7 +79,14 @@ async function runSave(ctx: Context): Promise<void> {
     await dest?.abort();
     throw saveError(err);
   }
-  if (!toStdout) text.saved(target);
+  if (toStdout) return;
+  text.saved(target);
+  if (keep > 0) {
+    const { rotateSnapshots } = await import('../src/snapshot/rotate.js');
+    const { removed, failed } = rotateSnapshots(target, keep);
+    for (const p of removed) text.removed(p);
+    if (failed.length > 0) throw new EtcdctlError(`the snapshot is saved, but older ones could not be removed: ${failed.join('; ')}`, ExitCode.Error);
+  }
 }
 
 /**
@@ -174,7 +184,18 @@ export const snapshotCommand: CommandDef = {
   use: 'snapshot <subcommand>',
   short: 'Manages etcd node snapshots',
   subcommands: [
-    { name: 'save', use: 'save <filename>', short: 'Stores an etcd node backend snapshot to a given file', run: runSave },
+    {
+      name: 'save',
+      use: 'save <filename>',
+      short: 'Stores an etcd node backend snapshot to a given file',
+      flags: [
+        {
+          name: 'keep', type: 'int', default: 0,
+          usage: "After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)",
+        },
+      ],
+      run: runSave,
+    },
     restoreCommand,
     {
       name: 'status',

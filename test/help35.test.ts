@@ -170,7 +170,8 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  * (harness/help35.ts treeOurs builds the expected pages from them):
  *   * get: etcdctl 3.6's revision filters (v3.6.0 get_command.go);
  *   * make-mirror: etcdctl 3.6's --max-txn-ops and --rev (v3.6.0 make_mirror_command.go);
- *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl").
+ *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
+ *   * snapshot save: our --keep (backup rotation).
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
@@ -190,6 +191,9 @@ const OUR_DIFFERENCES: Record<string, string[]> = {
   'make-mirror.txt': [
     '+      --max-txn-ops=128|||Maximum number of operations permitted in a transaction during syncing updates.',
     '+      --rev=0||||Specify the kv revision to start to mirror',
+  ],
+  'snapshot_save.txt': [
+    "+      --keep=0||After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)",
   ],
   'snapshot.txt': [
     '-|status|[deprecated] Gets backend snapshot status of a given file',

@@ -55,6 +55,11 @@ export class SnapshotText {
     this.out.write(`Snapshot saved at ${path}\n`);
   }
 
+  /** --keep: an older snapshot of the series, removed. On stderr: stdout stays etcdctl's. */
+  removed(path: string): void {
+    this.err.write(`Removed older snapshot ${path}\n`);
+  }
+
   /** Several endpoints were given: which one the snapshot comes from. */
   source(endpoint: string, given: number): void {
     this.err.write(`Taking the snapshot from ${endpoint} (the first of ${given} endpoints to answer)\n`);

@@ -606,6 +606,9 @@ export function treeOurs(): Cmd35 {
     int64F('rev', 0, 'Specify the kv revision to start to mirror'),
     { name: 'max-txn-ops', kind: 'uint', def: '128', usage: 'Maximum number of operations permitted in a transaction during syncing updates.' },
   );
+  find(root, ['snapshot', 'save']).flags.push(
+    intF('keep', 0, "After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)"),
+  );
   const status = find(root, ['snapshot', 'status']);
   status.short = status.short.replace(/^\[deprecated\] /, '');
   status.long = status.long!.replace("\nMoved to 'etcdutl snapshot status ...'\n", '');
