@@ -2,7 +2,7 @@
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { BoltError, IntegrityError } from '../src/snapshot/bbolt.js';
-import { FileError, fileStatus, statFile } from '../src/snapshot/status.js';
+import { FileError, fileStatus, statFile, type DbStatus } from '../src/snapshot/status.js';
 import {
   FileDestination, SaveError, StreamDestination, openSnapshotStream, receiveSnapshot, type Destination, type StreamSink,
 } from '../src/snapshot/save.js';
@@ -33,6 +33,18 @@ function saveError(err: unknown): unknown {
   return err;
 }
 
+/** --verify: the status of the file just written, or exit 5 when it does not read back. */
+async function readBack(tempPath: string): Promise<DbStatus> {
+  try {
+    return await fileStatus(tempPath);
+  } catch (err) {
+    if (err instanceof BoltError || err instanceof IntegrityError || err instanceof FileError) {
+      throw new SaveError(`the snapshot does not read back: ${err.message}`, [], ExitCode.Interrupted);
+    }
+    throw err;
+  }
+}
+
 /**
  * Streams the snapshot of the first endpoint that answers (etcdctl refuses
  * several endpoints) into FILE, or to stdout for `-`. No overall deadline; a
@@ -47,6 +59,8 @@ async function runSave(ctx: Context): Promise<void> {
   const keep = ctx.flags.keep as number;
   if (keep < 0) throw badArgs(`--keep takes the number of snapshots to keep, at least 1 (0 keeps all), not ${keep}`);
   if (keep > 0 && toStdout) throw badArgs('--keep needs a file name: there is nothing to rotate on stdout');
+  const verify = ctx.flags.verify === true;
+  if (verify && toStdout) throw badArgs('--verify needs a file name: a snapshot written to stdout cannot be read back');
   const interrupted = ctx.interrupted;
   const terminal = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
   const text = new SnapshotText(ctx.io.stdout, ctx.io.stderr, terminal);
@@ -73,7 +87,7 @@ async function runSave(ctx: Context): Promise<void> {
       onProgress: (received, total, final) => text.progress(received, total, Date.now() - started, final),
     });
     text.done();
-    await dest!.commit();
+    await dest!.commit(verify ? async (tempPath) => text.verified(target, await readBack(tempPath)) : undefined);
   } catch (err) {
     text.done();
     await dest?.abort();
@@ -189,6 +203,10 @@ export const snapshotCommand: CommandDef = {
       use: 'save <filename>',
       short: 'Stores an etcd node backend snapshot to a given file',
       flags: [
+        {
+          name: 'verify', type: 'bool', default: false,
+          usage: 'Before putting the file in place, read it back as snapshot status does and print what it holds on stderr (a file that does not read back is removed, exit 5)',
+        },
         {
           name: 'keep', type: 'int', default: 0,
           usage: "After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)",

@@ -171,7 +171,7 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  *   * get: etcdctl 3.6's revision filters (v3.6.0 get_command.go);
  *   * make-mirror: etcdctl 3.6's --max-txn-ops and --rev (v3.6.0 make_mirror_command.go);
  *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
- *   * snapshot save: our --keep (backup rotation).
+ *   * snapshot save: our --keep (backup rotation) and --verify.
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
@@ -194,6 +194,7 @@ const OUR_DIFFERENCES: Record<string, string[]> = {
   ],
   'snapshot_save.txt': [
     "+      --keep=0||After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)",
+    '+      --verify[=false]|Before putting the file in place, read it back as snapshot status does and print what it holds on stderr (a file that does not read back is removed, exit 5)',
   ],
   'snapshot.txt': [
     '-|status|[deprecated] Gets backend snapshot status of a given file',

@@ -60,6 +60,12 @@ export interface Faults {
   stallAfter?: number;
   /** Once at least this many db bytes were handed on, reset the stream (RST_STREAM INTERNAL_ERROR). */
   resetAfter?: number;
+  /**
+   * Zero `length` db bytes from offset `at` and send the sha256 of the bytes
+   * handed on as the trailer: a damaged db whose digest still matches, as a
+   * member whose own file is damaged would send it.
+   */
+  damage?: { at: number; length: number };
   /** Wait `ms` before handing on each message (each of the first `messages` ones only, when given). */
   delay?: { ms: number; messages?: number };
 }
@@ -287,9 +293,22 @@ export function faultProxy(target: string, faults: Faults = {}): Promise<FaultPr
         if (clientGone()) return;
       }
       if (!isTrailer) {
+        const d = faults.damage;
+        const from = d ? Math.max(d.at, c.dbSent) : 0;
+        const to = d ? Math.min(d.at + d.length, c.dbSent + msg.blob.length) : 0;
+        if (from < to) {
+          const blob = Buffer.from(msg.blob);
+          blob.fill(0, from - c.dbSent, to - c.dbSent);
+          msg.blob = blob;
+          frame = grpcFrame(encode(SNAPSHOT_RESPONSE, msg));
+        }
         sentHash.update(msg.blob);
         c.dbSent += msg.blob.length;
         await write(frame);
+        return;
+      }
+      if (faults.damage && !faults.trailer) {
+        await write(grpcFrame(encode(SNAPSHOT_RESPONSE, { ...msg, blob: c.dbSha })));
         return;
       }
       if (faults.trailer === 'drop') return;

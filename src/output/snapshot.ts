@@ -55,6 +55,12 @@ export class SnapshotText {
     this.out.write(`Snapshot saved at ${path}\n`);
   }
 
+  /** --verify: what the saved file holds, read back (hash, revision, keys, size as status prints them). On stderr. */
+  verified(path: string, s: SnapshotStatus): void {
+    const [hash, revision, keys, size] = snapshotStatusTable(s).rows[0];
+    this.err.write(`Verified ${path}: hash ${hash}, revision ${revision}, ${keys} keys, ${size}\n`);
+  }
+
   /** --keep: an older snapshot of the series, removed. On stderr: stdout stays etcdctl's. */
   removed(path: string): void {
     this.err.write(`Removed older snapshot ${path}\n`);

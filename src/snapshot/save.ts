@@ -71,8 +71,12 @@ export class TrailerCheck {
 /** Where the bytes go: a file (written at its own pace) or stdout. */
 export interface Destination {
   write(chunk: Buffer): Promise<void>;
-  /** Makes the data durable and puts it in place (file: fsync + rename). */
-  commit(): Promise<void>;
+  /**
+   * Makes the data durable and puts it in place (file: fsync + rename);
+   * `check`, when given, reads the complete temporary file first and may
+   * refuse it (throw): then nothing is put in place.
+   */
+  commit(check?: (tempPath: string) => Promise<void>): Promise<void>;
   /** Removes whatever was written (file: the temporary). */
   abort(): Promise<void>;
 }
@@ -159,7 +163,7 @@ export class FileDestination implements Destination {
     this.startBatch();
   }
 
-  async commit(): Promise<void> {
+  async commit(check?: (tempPath: string) => Promise<void>): Promise<void> {
     if (this.batch.length > 0) this.startBatch();
     await this.settle(1);
     try {
@@ -169,6 +173,7 @@ export class FileDestination implements Destination {
     } catch (err) {
       throw new SaveError(fileErrorText('sync', this.partPath, err));
     }
+    await check?.(this.partPath);
     try {
       await fs.promises.rename(this.partPath, this.path);
     } catch (err) {

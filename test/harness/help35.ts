@@ -608,6 +608,7 @@ export function treeOurs(): Cmd35 {
   );
   find(root, ['snapshot', 'save']).flags.push(
     intF('keep', 0, "After saving, keep this many of the newest snapshots whose names differ from the file's only in digits, and remove the older ones (0 keeps all)"),
+    boolF('verify', false, 'Before putting the file in place, read it back as snapshot status does and print what it holds on stderr (a file that does not read back is removed, exit 5)'),
   );
   const status = find(root, ['snapshot', 'status']);
   status.short = status.short.replace(/^\[deprecated\] /, '');

@@ -1,5 +1,6 @@
-// snapshot save --keep N: which names form a series, which files go, and the
-// whole command against a real etcd (with auth, as a cron job would run it).
+// snapshot save's flags for backups from cron: --keep N (which names form a
+// series, which files go) and --verify (the file read back before it is put in
+// place), against a real etcd with auth, as a cron job would run them.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runOurs } from './harness/run.js';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { faultProxy } from './snapshot.fixtures.js';
 import { olderSnapshots, seriesOf } from '../src/snapshot/rotate.js';
 
 describe('which snapshots --keep removes (unit)', () => {
@@ -131,5 +133,47 @@ describe('snapshot save --keep against a real etcd', () => {
     assert.equal(toStdout.stdout.length, 0);
     assert.equal(toStdout.stderr.toString(), 'Error: --keep needs a file name: there is nothing to rotate on stdout\n');
     assert.deepEqual(list(d), ['etcd-1.db', 'etcd-2026-01-98.db', 'etcd-2026-01-99.db', 'notes.txt']);
+  });
+
+  /** etcd's global flags with the endpoint swapped for `url`. */
+  const through = (url: string) => etcd.etcdctlArgs().map((a) => (a.startsWith('--endpoints=') ? `--endpoints=${url}` : a));
+
+  test('--verify: the file read back, what it holds on stderr, stdout etcdctl\'s', async () => {
+    const d = path.join(dir, 'verify');
+    fs.mkdirSync(d);
+    const file = path.join(d, 'etcd-1.db');
+    const r = await runOurs([...etcd.etcdctlArgs(), 'snapshot', 'save', file, '--verify']);
+    assert.equal(r.code, 0, r.stderr.toString());
+    assert.equal(r.stdout.toString(), `Snapshot saved at ${file}\n`);
+    const status = await runOurs(['snapshot', 'status', file]);
+    const [hash, revision, keys, size] = status.stdout.toString().trim().split(', ');
+    assert.equal(r.stderr.toString(), `Verified ${file}: hash ${hash}, revision ${revision}, ${keys} keys, ${size}\n`);
+  });
+
+  test('--verify: a damaged db whose digest matches is refused, exit 5, no file, nothing rotated', async () => {
+    const d = folder('damaged', ['etcd-1.db', 'etcd-2.db']);
+    // A member whose own db is damaged: the digest it sends is the damaged bytes'.
+    const p = await faultProxy(etcd.clientUrls[0], { damage: { at: 8192, length: 1 << 16 } });
+    try {
+      const file = path.join(d, 'etcd-3.db');
+      const plain = await runOurs([...through(p.url), 'snapshot', 'save', path.join(d, 'plain-3.db')]);
+      assert.equal(plain.code, 0, `without --verify the digest is all that is checked: ${plain.stderr}`);
+      fs.rmSync(path.join(d, 'plain-3.db'));
+      const r = await runOurs([...through(p.url), 'snapshot', 'save', file, '--verify', '--keep', '1']);
+      assert.equal(r.code, 5, r.stderr.toString());
+      assert.equal(r.stdout.toString(), '');
+      assert.match(r.stderr.toString(), /^Error: the snapshot does not read back: /);
+      assert.ok(!fs.existsSync(file) && !fs.existsSync(`${file}.part`), 'nothing left of the damaged file');
+      assert.deepEqual(list(d).filter((n) => n.startsWith('etcd-') && n.length === 9), ['etcd-1.db', 'etcd-2.db']);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('--verify with stdout is refused before connecting, exit 128', async () => {
+    const r = await runOurs([...etcd.etcdctlArgs(), 'snapshot', 'save', '-', '--verify']);
+    assert.equal(r.code, 128);
+    assert.equal(r.stdout.length, 0);
+    assert.equal(r.stderr.toString(), 'Error: --verify needs a file name: a snapshot written to stdout cannot be read back\n');
   });
 });
