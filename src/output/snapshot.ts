@@ -39,6 +39,16 @@ function rate(bytes: number, ms: number): string {
   return ms > 0 ? `${humanBytes(Math.round((bytes * 1000) / ms))}/s` : '';
 }
 
+/** Time left at the rate so far, as `42s left` or `3m05s left`; '' when it cannot be told yet. */
+export function timeLeft(received: number, total: number, ms: number): string {
+  if (total <= 0 || received <= 0 || ms <= 0 || received >= total) return '';
+  const seconds = Math.ceil(((total - received) * ms) / received / 1000);
+  if (seconds < 60) return `${seconds}s left`;
+  const m = Math.floor(seconds / 60);
+  const sec = seconds % 60;
+  return m < 60 ? `${m}m${String(sec).padStart(2, '0')}s left` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m left`;
+}
+
 /**
  * The snapshot commands' own lines. save: the result on stdout (etcdctl's,
  * which scripts grep), and on stderr the endpoint used when several were
@@ -76,15 +86,19 @@ export class SnapshotText {
     this.err.write(`Skipping ${endpoint}: ${reason}\n`);
   }
 
-  /** Bytes received so far (of `total`, when the server said), redrawn at most every 100 ms, on a terminal only. */
-  progress(received: number, total: number, elapsedMs: number, force = false): void {
+  /**
+   * The progress line, on a terminal only: bytes so far, of the member's db
+   * size with a percentage when it announced one, the rate and the time left
+   * at that rate (not on the final draw). Redrawn at most every 100 ms.
+   */
+  progress(received: number, total: number, elapsedMs: number, final = false): void {
     if (!this.terminal) return;
     const now = Date.now();
-    if (!force && now - this.lastDraw < 100) return;
+    if (!final && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const pct = total > 0 ? ` of ${humanBytes(total)} (${Math.min(100, Math.floor((received * 100) / total))}%)` : '';
-    const speed = rate(received, elapsedMs);
-    this.err.write(`\r\x1b[KDownloading snapshot: ${humanBytes(received)}${pct}${speed ? `, ${speed}` : ''}`);
+    const extra = [rate(received, elapsedMs), final ? '' : timeLeft(received, total, elapsedMs)].filter((x) => x !== '');
+    this.err.write(`\r\x1b[KDownloading snapshot: ${humanBytes(received)}${pct}${extra.map((x) => `, ${x}`).join('')}`);
     this.shown = true;
   }
 
