@@ -38,10 +38,9 @@ async function readBack(tempPath: string): Promise<DbStatus> {
   try {
     return await fileStatus(tempPath);
   } catch (err) {
-    if (err instanceof BoltError || err instanceof IntegrityError || err instanceof FileError) {
-      throw new SaveError(`the snapshot does not read back: ${err.message}`, [], ExitCode.Interrupted);
-    }
-    throw err;
+    // status's own account of what is wrong (hints included), under save's exit code.
+    const e = snapshotError(err, ExitCode.Interrupted);
+    throw e instanceof EtcdctlError ? new EtcdctlError(`the snapshot does not read back: ${e.message}`, e.code, e.hints) : e;
   }
 }
 
