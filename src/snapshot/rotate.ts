@@ -45,7 +45,6 @@ export interface Rotation {
 export function rotateSnapshots(file: string, keep: number): Rotation {
   const dir = path.dirname(file);
   const kept = path.basename(file);
-  const series = seriesOf(kept);
   const files: SnapshotFile[] = [];
   let names: string[];
   try {
@@ -53,8 +52,8 @@ export function rotateSnapshots(file: string, keep: number): Rotation {
   } catch (err) {
     return { removed: [], failed: [fileErrorText('open', dir, err)] };
   }
+  // Which of them belong to the series is olderSnapshots' to say.
   for (const name of names) {
-    if (name === kept || seriesOf(name) !== series) continue;
     try {
       const st = fs.lstatSync(path.join(dir, name));
       if (st.isFile()) files.push({ name, mtimeMs: st.mtimeMs });
