@@ -20,7 +20,8 @@ export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.
   // A set variable of an inherited flag (ETCDCTL_CLUSTER for endpoint ...) is
   // not unknown here; for watch, neither are those that give its key (etcdctl
   // adds flags for them). An empty one sets nothing, and is warned of.
-  const inheritedEnv = new Set(pathOf(def).flatMap((d) => d.persistentFlags ?? []).map((s) => envName(s.name)));
+  const inherited = pathOf(def).flatMap((d) => d.persistentFlags ?? []);
+  const inheritedEnv = new Set(inherited.map((s) => envName(s.name)));
   if (def.name === 'watch' && def.parent === root) inheritedEnv.add('ETCDCTL_WATCH_KEY').add('ETCDCTL_WATCH_RANGE_END');
   globals.unknownEnv = globals.unknownEnv.filter((v) => {
     const eq = v.indexOf('=');
@@ -28,7 +29,6 @@ export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.
   });
   // --debug's dump: the globals and the flags inherited from parents; none for
   // endpoint health, which etcdctl sets up without its usual client configuration.
-  const inherited = pathOf(def).flatMap((d) => d.persistentFlags ?? []);
   globals.debugExtra = def.quietDebug ? undefined : inherited.map((spec) => `${envName(spec.name)}=${String(parsed.flags[spec.name])}`);
   // etcdctl warns of them as it sets up its client and output format.
   let warned = def.offline === true;
