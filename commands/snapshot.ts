@@ -62,7 +62,7 @@ async function runSave(ctx: Context): Promise<void> {
   if (verify && toStdout) throw badArgs('--verify needs a file name: a snapshot written to stdout cannot be read back');
   const interrupted = ctx.interrupted;
   const terminal = (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
-  const text = new SnapshotText(ctx.io.stdout, ctx.io.stderr, terminal);
+  const text = new SnapshotText(ctx.io.stdout, ctx.io.stderr, terminal, ctx.paint.err.progress);
   const stallMs = ctx.globals.commandTimeout / 1e6;
   let dest: Destination | undefined;
   try {

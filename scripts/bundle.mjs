@@ -6,7 +6,7 @@
 // chunks was measured too: it helps `version` but makes `get` slower.)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 // commander requires child_process when it loads, for subcommands that are
 // separate executables, which this CLI has none of; loading it (and dgram
@@ -24,6 +24,17 @@ const lazyChildProcessInCommander = {
   },
 };
 
+// jq-web (for --jq) is jq compiled to WebAssembly: its loader and its 2.7 MB
+// jq.wasm are shipped beside the bundle, not in it, and required only when
+// --jq is given. The loader finds jq.wasm in its own folder.
+const jqBesideBundle = {
+  name: 'jq-web-beside-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^jq-web$/ }, () => ({ path: './jq.cjs', external: true }));
+  },
+};
+const JQ_WEB = 'node_modules/jq-web';
+
 const result = await build({
   entryPoints: ['src/cli.ts'],
   bundle: true,
@@ -39,13 +50,15 @@ const result = await build({
   logLevel: 'warning',
   write: false,
   metafile: true,
-  plugins: [lazyChildProcessInCommander],
+  plugins: [lazyChildProcessInCommander, jqBesideBundle],
 });
 // Written under a temporary name and renamed, so that a CLI starting meanwhile
 // never loads half a bundle.
 mkdirSync('dist/bundle', { recursive: true });
 writeFileSync('dist/bundle/cli.cjs.tmp', result.outputFiles[0].contents);
 renameSync('dist/bundle/cli.cjs.tmp', 'dist/bundle/cli.cjs');
+copyFileSync(`${JQ_WEB}/jq.wasm`, 'dist/bundle/jq.wasm');
+copyFileSync(`${JQ_WEB}/jq.js`, 'dist/bundle/jq.cjs');
 
 // The licences of the packages bundled in, shipped beside the bundle.
 const packages = new Set();
@@ -53,6 +66,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
   const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.add(m[1]);
 }
+packages.add(JQ_WEB);
 const notices = [];
 for (const dir of [...packages].sort()) {
   const { name, version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));

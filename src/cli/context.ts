@@ -12,9 +12,20 @@ import type { EtcdClient } from '../client/client.js';
 import type { PrintOptions, Printer } from '../output/printer.js';
 import { findSub, pathOf, type ParsedArgs } from './args.js';
 import { warnUnknownEnv } from './report.js';
+import { badArgs } from '../errors.js';
+import { colourMode, NO_PAINT, paintFor, type Paint } from '../io/colour.js';
+import type { JqFilter } from '../output/jq.js';
 
-/** The context for running `parsed.def`, and what closes its clients afterwards. */
-export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.ProcessEnv, io: IO): { ctx: Context; close: () => void } {
+/**
+ * The context for running `parsed.def`; `prepare` sets up the output (--color,
+ * --jq) before the command runs, and `close` closes its clients afterwards.
+ */
+export function createContext(
+  root: CommandDef,
+  parsed: ParsedArgs,
+  env: NodeJS.ProcessEnv,
+  io: IO,
+): { ctx: Context; prepare: () => Promise<void>; close: () => void } {
   const { def, globalCli } = parsed;
   const globals = resolveGlobals(globalCli, env);
   // A set variable of an inherited flag (ETCDCTL_CLUSTER for endpoint ...) is
@@ -35,6 +46,18 @@ export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.
   const warnOnce = () => {
     if (!warned) warnUnknownEnv(io, globals);
     warned = true;
+  };
+  let paint: Paint = NO_PAINT;
+  let jq: JqFilter | undefined;
+  const prepare = async () => {
+    paint = paintFor(io, env, colourMode(globals.color));
+    if (globals.jq === '') return;
+    // --jq filters the JSON output: it implies -w json, and another format given with it is an error.
+    if (globals.given.has('write-out') && globals.writeOut !== 'json') {
+      throw badArgs(`--jq filters the JSON output: it cannot be used with --write-out=${globals.writeOut}`);
+    }
+    globals.writeOut = 'json';
+    jq = await (await import('../output/jq.js')).JqFilter.compile(globals.jq);
   };
   let client: EtcdClient | undefined;
   let interrupted: Promise<NodeJS.Signals> | undefined;
@@ -82,9 +105,12 @@ export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.
     },
     printer: (opts?: Partial<PrintOptions>): Printer => {
       warnOnce();
-      return makePrinter(globals, io, opts);
+      return makePrinter(globals, io, { paint, ...opts }, jq);
     },
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
+    get paint() {
+      return paint;
+    },
     help: (path: string[]) => {
       // cobra's Find: the deepest command the words name; words after it are
       // ignored, except that a first word naming nothing is an unknown topic.
@@ -113,14 +139,15 @@ export function createContext(root: CommandDef, parsed: ParsedArgs, env: NodeJS.
     client?.close();
     for (const c of extraClients) c.close();
   };
-  return { ctx, close };
+  return { ctx, prepare, close };
 }
 
 let printerFactory: typeof import('../output/index.js') | undefined;
 /** Printers are loaded with the command; creating one validates --write-out. */
-function makePrinter(g: GlobalOptions, io: IO, opts?: Partial<PrintOptions>): Printer {
+function makePrinter(g: GlobalOptions, io: IO, opts: Partial<PrintOptions>, jq: JqFilter | undefined): Printer {
   if (!printerFactory) throw new Error('printers not loaded');
-  return printerFactory.createPrinter(g.writeOut, io.stdout, { hex: g.hex, valueOnly: false, ...opts }, io.stderr);
+  const out = jq && g.writeOut === 'json' ? printerFactory.jqSink(jq, io.stdout, io.stderr) : io.stdout;
+  return printerFactory.createPrinter(g.writeOut, out, { hex: g.hex, valueOnly: false, paint: NO_PAINT, ...opts }, io.stderr);
 }
 
 /** Loads the output layer; called once before commands run. */

@@ -10,6 +10,7 @@ import type { CommandDef } from './types.js';
 import type { IO } from '../io/types.js';
 import { linkParents, parseArgs, pathOf, UnknownCommandError, UsageError, type ParsedArgs } from './args.js';
 import { createContext } from './context.js';
+import { paintFor } from '../io/colour.js';
 import { refuseApiVersion, reportFailure, unknownCommand, usageFailure } from './report.js';
 
 /** Everything needed to run one invocation. */
@@ -31,8 +32,10 @@ export async function run(inv: Invocation): Promise<number> {
   try {
     parsed = parseArgs(root, inv.argv, env);
   } catch (err) {
-    if (err instanceof UsageError) return usageFailure(io, err.def, err.message);
-    if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word);
+    // Before the flags are known, --color is taken to be auto.
+    const p = paintFor(io, env, 'auto').err;
+    if (err instanceof UsageError) return usageFailure(io, err.def, err.message, p);
+    if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word, p);
     throw err;
   }
   if (!parsed) return ExitCode.Success;
@@ -41,17 +44,18 @@ export async function run(inv: Invocation): Promise<number> {
   if (helpWanted || !def.run) {
     // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
     // (Words after `--` name no command: cobra shows the root's help for them.)
-    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0]);
+    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], paintFor(io, env, 'auto').err);
     io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
     return ExitCode.Success;
   }
 
-  const { ctx, close } = createContext(root, parsed, env, io);
+  const { ctx, prepare, close } = createContext(root, parsed, env, io);
   try {
+    await prepare();
     await def.run(ctx);
     return ExitCode.Success;
   } catch (err) {
-    return reportFailure(io, err);
+    return reportFailure(io, err, ctx.paint.err);
   } finally {
     close();
   }

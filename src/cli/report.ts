@@ -11,6 +11,7 @@ import type { IO } from '../io/types.js';
 import { argText } from './rawargs.js';
 import { goQuoteArg } from '../go/quote.js';
 import { pathOf } from './args.js';
+import { PLAIN, type Palette } from '../io/colour.js';
 
 /** ETCDCTL_API other than 3 (or unset) is refused: the message and exit code, or undefined to go on. */
 export function refuseApiVersion(io: IO, env: NodeJS.ProcessEnv): number | undefined {
@@ -26,37 +27,43 @@ export function refuseApiVersion(io: IO, env: NodeJS.ProcessEnv): number | undef
   return undefined;
 }
 
-function writeError(io: IO, err: EtcdctlError): void {
-  io.stderr.write(`Error: ${err.message}\n`);
-  for (const hint of err.hints) io.stderr.write(`${hint}\n`);
+/** `Error: message` (red on a terminal: each line, so that a pager keeps the colour), then the hints (yellow). */
+function writeError(io: IO, message: string, hints: string[], p: Palette): void {
+  io.stderr.write(`${paintLines(`Error: ${message}`, p.error)}\n`);
+  for (const hint of hints) io.stderr.write(`${paintLines(hint, p.hint)}\n`);
+}
+
+function paintLines(text: string, paint: (t: string) => string): string {
+  return text.split('\n').map((l) => (l === '' ? l : paint(l))).join('\n');
 }
 
 /** Prints an error that ends the command and returns its exit code. */
-export function reportFailure(io: IO, err: unknown): number {
+export function reportFailure(io: IO, err: unknown, p: Palette = PLAIN): number {
   if (err instanceof EtcdctlError) {
-    if (!err.silent) writeError(io, err);
+    if (!err.silent) writeError(io, err.message, err.hints, p);
     return err.code;
   }
   const e = err as Error;
-  io.stderr.write(`Error: ${e?.message ?? String(err)}\n`);
+  writeError(io, e?.message ?? String(err), [], p);
   return ExitCode.Error;
 }
 
 /** A flag error: usage on stdout, the error twice on stderr (etcdctl 3.5's cobra does this), exit 1. */
-export function usageFailure(io: IO, def: CommandDef, message: string): number {
-  io.stderr.write(`Error: ${message}\n`);
+export function usageFailure(io: IO, def: CommandDef, message: string, p: Palette = PLAIN): number {
+  io.stderr.write(`${paintLines(`Error: ${message}`, p.error)}\n`);
   io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
-  io.stderr.write(`\nError: ${message}\n`);
+  io.stderr.write(`\n${paintLines(`Error: ${message}`, p.error)}\n`);
   return ExitCode.Error;
 }
 
 /** A word that names no command: cobra's message, with suggestions, exit 1. */
-export function unknownCommand(io: IO, root: CommandDef, word: string): number {
+export function unknownCommand(io: IO, root: CommandDef, word: string, p: Palette = PLAIN): number {
   const typed = argText(word);
   const sugg = suggestions(root, typed);
   let msg = `unknown command ${goQuoteArg(word)} for "etcdctl"`;
   if (sugg.length) msg += `\n\nDid you mean this?\n${sugg.map((s) => `\t${s}\n`).join('')}`;
-  io.stderr.write(`Error: ${msg}\nRun 'etcdctl --help' for usage.\nError: ${msg}\n`);
+  const error = paintLines(`Error: ${msg}`, p.error);
+  io.stderr.write(`${error}\nRun 'etcdctl --help' for usage.\n${error}\n`);
   return ExitCode.Error;
 }
 

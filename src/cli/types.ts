@@ -8,6 +8,7 @@ import type { EtcdClient } from '../client/client.js';
 import type { Printer, PrintOptions } from '../output/printer.js';
 import type { IO } from '../io/types.js';
 import type { TextPrinter } from '../output/text.js';
+import type { Paint } from '../io/colour.js';
 
 export interface Context {
   /** Positional arguments, with the `--` separator removed. */
@@ -39,6 +40,8 @@ export interface Context {
   help(path: string[]): void;
   /** Output that is fixed text whatever --write-out says. */
   text(): TextPrinter;
+  /** The colours of stdout and stderr (none unless they go to a person; see src/io/colour.ts). */
+  readonly paint: Paint;
   /**
    * Resolves with the first SIGINT or SIGTERM (long-running commands stop
    * cleanly on it); listened for from the first time it is read.

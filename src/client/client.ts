@@ -139,7 +139,7 @@ export function endpointTls(ep: Endpoint, configured: TlsSettings | null, skipVe
 
 /** --debug: every global flag as ETCDCTL_<NAME>=<value>, sorted by name, as etcdctl prints them. */
 function printDebugFlags(g: GlobalOptions, extra: string[], io: IO): void {
-  const lines = GLOBAL_FLAGS.map((spec) => {
+  const lines = GLOBAL_FLAGS.filter((spec) => !spec.ours).map((spec) => {
     const v = (g as unknown as Record<string, FlagValue>)[camel(spec.name)];
     let text: string;
     if (spec.type === 'duration') text = formatDuration(v as number);

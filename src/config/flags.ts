@@ -18,6 +18,8 @@ export interface FlagSpec {
   default: FlagValue;
   usage: string;
   hidden?: boolean;
+  /** A global flag of etcdctl-ts's own: etcdctl's --debug dump does not list it. */
+  ours?: boolean;
 }
 
 /** bool → boolean; string → string; int → number; int64/uint64 → bigint; duration → ns number; stringSlice → string[]. */

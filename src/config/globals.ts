@@ -30,6 +30,9 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'password', type: 'string', default: '', usage: 'password for authentication (if this option is used, --user option shouldn\'t include password)' },
   { name: 'discovery-srv', short: 'd', type: 'string', default: '', usage: 'domain name to query for SRV records describing cluster endpoints' },
   { name: 'discovery-srv-name', type: 'string', default: '', usage: 'service name to query when using DNS discovery' },
+  // etcdctl-ts's own.
+  { name: 'jq', type: 'string', default: '', usage: 'filter the JSON output with a jq expression and print its results (implies --write-out=json)', ours: true },
+  { name: 'color', type: 'string', default: 'auto', usage: 'colour the output for a terminal: auto, always or never (auto honours NO_COLOR and FORCE_COLOR)', ours: true },
 ];
 
 export interface GlobalOptions {
@@ -52,6 +55,10 @@ export interface GlobalOptions {
   password: string;
   discoverySrv: string;
   discoverySrvName: string;
+  /** --jq: the jq filter for the JSON output, or ''. */
+  jq: string;
+  /** --color: auto, always or never (checked when the output is set up). */
+  color: string;
   /** Names of the flags that were given on the command line (not from the environment). */
   given: Set<string>;
   /** Names of the flags whose value came from an ETCDCTL_* variable. */

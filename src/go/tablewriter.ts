@@ -129,14 +129,15 @@ const CHARS = {
  * A table as etcdctl prints it, with a header and right-aligned rows; ends
  * with a newline. Column widths are tablewriter's: the widest that a cell of
  * the column (header included, measured before Title()) asks for.
+ * `styleHead` styles each header line (colour codes do not count in widths).
  */
-export function renderTable(header: string[], rows: string[][]): string {
+export function renderTable(header: string[], rows: string[][], styleHead: (text: string) => string = (t) => t): string {
   const head = header.map(layoutCell);
   const body = rows.map((r) => header.map((_, i) => layoutCell(r[i] ?? '')));
   const widths = header.map((_, i) => Math.max(head[i].width, ...body.map((r) => r[i].width)));
   const { Table } = tableLibrary();
   const table = new Table({
-    head: head.map((c) => c.lines.map(title).join('\n')),
+    head: head.map((c) => c.lines.map((l) => styleHead(title(l))).join('\n')),
     chars: CHARS,
     // No colours (cli-table3 colours headers red and borders grey by
     // default); one space each side; compact: a rule under the header only,

@@ -19,6 +19,7 @@ import type {
 } from '../proto/types.gen.js';
 import type { SnapshotStatus } from './snapshot.js';
 import { AlarmType } from '../proto/types.gen.js';
+import { PLAIN, type Paint, type Palette } from '../io/colour.js';
 
 /** The reply of member remove, update and promote: the header and the members after the change. */
 export type MemberChangeResponse = MemberRemoveResponse | MemberUpdateResponse | MemberPromoteResponse;
@@ -32,6 +33,8 @@ export interface PrintOptions {
   hex: boolean;
   /** get --print-value-only (simple format only). */
   valueOnly: boolean;
+  /** Colours for stdout and stderr; none when absent (see src/io/colour.ts). */
+  paint?: Paint;
 }
 
 export interface Printer {
@@ -150,17 +153,17 @@ export class UnsupportedPrinter implements Printer {
   snapshotStatus(_s: SnapshotStatus): void { throw unsupported(this.format); }
 }
 
-/** The rows etcdctl shows for a member list (simple and table formats). */
-export function memberListTable(r: MemberListResponse): { header: string[]; rows: string[][] } {
+/** The rows etcdctl shows for a member list (simple and table formats); on a terminal, the status and a learner in colour. */
+export function memberListTable(r: MemberListResponse, p: Palette = PLAIN): { header: string[]; rows: string[][] } {
   return {
     header: ['ID', 'Status', 'Name', 'Peer Addrs', 'Client Addrs', 'Is Learner'],
     rows: r.members.map((m) => [
       BigInt.asUintN(64, m.ID).toString(16),
-      m.name === '' ? 'unstarted' : 'started',
+      m.name === '' ? p.notice('unstarted') : p.good('started'),
       m.name,
       m.peerURLs.join(','),
       m.clientURLs.join(','),
-      String(m.isLearner),
+      m.isLearner ? p.notice('true') : 'false',
     ]),
   };
 }

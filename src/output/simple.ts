@@ -19,6 +19,7 @@ import type {
 import { leaseGrantSimple, leaseKeepAliveSimple, leaseListSimple, leaseRevokeSimple, leaseTimeToLiveSimple } from './lease.js';
 import { authStatusSimple, nameLines, roleGetSimple, roleRevokeSimple, userGetSimple } from './auth.js';
 import { snapshotStatusSimple, type SnapshotStatus } from './snapshot.js';
+import { NO_PAINT, type Paint } from '../io/colour.js';
 
 const NL = Buffer.from('\n');
 
@@ -31,6 +32,10 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
     private readonly err: Sink = out,
   ) {
     super('simple');
+  }
+
+  private get paint(): Paint {
+    return this.opts.paint ?? NO_PAINT;
   }
 
   private line(text: string | Uint8Array): void {
@@ -90,15 +95,16 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   }
 
   watch(r: Reply<WatchResponse>): void {
+    const p = this.paint.out;
     for (const e of r.msg.events) {
-      this.line(e.type === 1 ? 'DELETE' : 'PUT');
+      this.line(e.type === 1 ? p.del('DELETE') : p.put('PUT'));
       if (e.prev_kv) this.kv(e.prev_kv);
       this.kv(e.kv ?? emptyKv());
     }
   }
 
   memberList(r: Reply<MemberListResponse>): void {
-    for (const row of memberListTable(r.msg).rows) this.line(row.join(', '));
+    for (const row of memberListTable(r.msg, this.paint.out).rows) this.line(row.join(', '));
   }
 
   /** Also the ETCD_* lines to start the new member with (only this format has them). */
@@ -128,8 +134,8 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   /** Healthy endpoints on stdout, unhealthy ones on stderr (etcdctl 3.5). */
   endpointHealth(list: EndpointHealth[]): void {
     for (const h of list) {
-      if (h.error === '') this.line(`${h.ep} is healthy: successfully committed proposal: took = ${h.took}`);
-      else this.err.write(`${h.ep} is unhealthy: failed to commit proposal: ${h.error}\n`);
+      if (h.error === '') this.line(`${h.ep} ${this.paint.out.good('is healthy')}: successfully committed proposal: took = ${h.took}`);
+      else this.err.write(`${h.ep} ${this.paint.err.bad('is unhealthy')}: failed to commit proposal: ${h.error}\n`);
     }
   }
 

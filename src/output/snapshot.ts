@@ -59,7 +59,13 @@ export class SnapshotText {
   private shown = false;
   private lastDraw = 0;
 
-  constructor(private readonly out: Sink, private readonly err: Sink, private readonly terminal: boolean) {}
+  constructor(
+    private readonly out: Sink,
+    private readonly err: Sink,
+    private readonly terminal: boolean,
+    /** How the progress line looks (coloured on a colour terminal). */
+    private readonly paint: (text: string) => string = (t) => t,
+  ) {}
 
   saved(path: string): void {
     this.out.write(`Snapshot saved at ${path}\n`);
@@ -98,7 +104,7 @@ export class SnapshotText {
     this.lastDraw = now;
     const pct = total > 0 ? ` of ${humanBytes(total)} (${Math.min(100, Math.floor((received * 100) / total))}%)` : '';
     const extra = [rate(received, elapsedMs), final ? '' : timeLeft(received, total, elapsedMs)].filter((x) => x !== '');
-    this.err.write(`\r\x1b[KDownloading snapshot: ${humanBytes(received)}${pct}${extra.map((x) => `, ${x}`).join('')}`);
+    this.err.write(`\r\x1b[K${this.paint(`Downloading snapshot: ${humanBytes(received)}${pct}${extra.map((x) => `, ${x}`).join('')}`)}`);
     this.shown = true;
   }
 

@@ -7,6 +7,7 @@ import {
 } from './printer.js';
 import type { Sink } from '../io/types.js';
 import { renderTable } from '../go/tablewriter.js';
+import { NO_PAINT, type Palette } from '../io/colour.js';
 import { snapshotStatusTable, type SnapshotStatus } from './snapshot.js';
 
 export class TablePrinter extends UnsupportedPrinter {
@@ -14,28 +15,37 @@ export class TablePrinter extends UnsupportedPrinter {
     super('table');
   }
 
+  private get palette(): Palette {
+    return (this.opts.paint ?? NO_PAINT).out;
+  }
+
+  /** etcdctl's table; on a terminal, the header in bold. */
+  private draw(header: string[], rows: string[][]): void {
+    this.out.write(renderTable(header, rows, this.palette.strong));
+  }
+
   override memberList(r: Reply<MemberListResponse>): void {
-    const { header, rows } = memberListTable(r.msg);
-    this.out.write(renderTable(header, rows));
+    const { header, rows } = memberListTable(r.msg, this.palette);
+    this.draw(header, rows);
   }
 
   endpointHealth(list: EndpointHealth[]): void {
     const { header, rows } = endpointHealthTable(list);
-    this.out.write(renderTable(header, rows));
+    this.draw(header, rows);
   }
 
   endpointStatus(list: EndpointStatus[]): void {
     const { header, rows } = endpointStatusTable(list);
-    this.out.write(renderTable(header, rows));
+    this.draw(header, rows);
   }
 
   endpointHashKV(list: EndpointHashKV[]): void {
     const { header, rows } = endpointHashKVTable(list);
-    this.out.write(renderTable(header, rows));
+    this.draw(header, rows);
   }
 
   snapshotStatus(s: SnapshotStatus): void {
     const { header, rows } = snapshotStatusTable(s);
-    this.out.write(renderTable(header, rows));
+    this.draw(header, rows);
   }
 }
