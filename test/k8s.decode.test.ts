@@ -2,12 +2,11 @@
 // the printers' getDecoded. Protobuf values are built with protobufjs from a schema written here
 // from the field numbers of k8s.io/apimachinery's pkg/apis/meta/v1/generated.proto (ObjectMeta,
 // Time, OwnerReference, ManagedFieldsEntry) and pkg/runtime/generated.proto (Unknown, TypeMeta);
-// the object types carry a few of their real fields and, where a test needs one, a made-up one.
-// test/fixtures/k8s/ also holds two values a real API server wrote (see its README).
+// the object types carry a few of their real fields and, where a test needs one, a made-up one
+// (test/fixtures/k8s/values.ts). test/fixtures/k8s/ also holds two values a real API server wrote
+// (see its README).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import protobuf from 'protobufjs';
 import { readFields } from '../src/k8s/wire.js';
 import { decodeValue, rfc3339 } from '../src/k8s/decode.js';
@@ -17,144 +16,8 @@ import { yamlString } from '../src/k8s/tree.js';
 import { createPrinter } from '../src/output/index.js';
 import { decodeMessage as decode, encodeMessage as encode } from '../src/proto/registry.js';
 import { EtcdctlError, ExitCode } from '../src/errors.js';
-import { REPO_ROOT } from './harness/run.js';
+import { CONFIGMAP, CRD_JSON, ENCRYPTED, fixture, LEASE, POD, POD_JSON, POD_TEXT, root } from './fixtures/k8s/values.js';
 import type { Reply } from '../src/client/client.js';
-
-const SCHEMA = `
-syntax = "proto2";
-message TypeMeta { optional string apiVersion = 1; optional string kind = 2; }
-message Unknown { optional TypeMeta typeMeta = 1; optional bytes raw = 2; optional string contentEncoding = 3; optional string contentType = 4; }
-message Time { optional int64 seconds = 1; optional int32 nanos = 2; }
-message OwnerReference {
-  optional string kind = 1; optional string name = 3; optional string uid = 4; optional string apiVersion = 5;
-  optional bool controller = 6; optional bool blockOwnerDeletion = 7;
-}
-message FieldsV1 { optional bytes Raw = 1; }
-message ManagedFieldsEntry {
-  optional string manager = 1; optional string operation = 2; optional string apiVersion = 3; optional Time time = 4;
-  optional string fieldsType = 6; optional FieldsV1 fieldsV1 = 7; optional string subresource = 8;
-}
-message ObjectMeta {
-  optional string name = 1; optional string generateName = 2; optional string namespace = 3; optional string selfLink = 4;
-  optional string uid = 5; optional string resourceVersion = 6; optional int64 generation = 7;
-  optional Time creationTimestamp = 8; optional Time deletionTimestamp = 9; optional int64 deletionGracePeriodSeconds = 10;
-  map<string, string> labels = 11; map<string, string> annotations = 12;
-  repeated OwnerReference ownerReferences = 13; repeated string finalizers = 14; repeated ManagedFieldsEntry managedFields = 17;
-}
-message Container { optional string name = 1; optional string image = 2; }
-message PodSpec { repeated Container containers = 2; optional string restartPolicy = 3; optional string nodeName = 10; }
-message PodStatus { optional string phase = 1; }
-message Pod { optional ObjectMeta metadata = 1; optional PodSpec spec = 2; optional PodStatus status = 3; }
-message ConfigMap { optional ObjectMeta metadata = 1; map<string, string> data = 2; map<string, bytes> binaryData = 3; optional bool immutable = 4; }
-message MicroTime { optional int64 seconds = 1; optional int32 nanos = 2; }
-message LeaseSpec {
-  optional string holderIdentity = 1; optional int32 leaseDurationSeconds = 2; optional MicroTime renewTime = 4;
-  optional int32 leaseTransitions = 5; optional uint64 madeUp = 99;
-}
-message Lease { optional ObjectMeta metadata = 1; optional LeaseSpec spec = 2; }
-`;
-const root = protobuf.parse(SCHEMA).root;
-
-/** A value as the API server stores it: `k8s\0` and a runtime.Unknown around the encoded object. */
-function k8sValue(apiVersion: string, kind: string, object: Record<string, unknown>): Buffer {
-  const raw = root.lookupType(kind).encode(object).finish();
-  const unknown = root.lookupType('Unknown').encode({ typeMeta: { apiVersion, kind }, raw }).finish();
-  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), unknown]);
-}
-
-const created = { seconds: 1700000000, nanos: 0 };
-
-export const POD = k8sValue('v1', 'Pod', {
-  metadata: {
-    name: 'web-0',
-    generateName: 'web-',
-    namespace: 'default',
-    uid: '6f1c2d1e-0000-4000-8000-000000000001',
-    resourceVersion: '',
-    generation: 0,
-    creationTimestamp: created,
-    labels: { app: 'web', 'app.kubernetes.io/part-of': 'shop' },
-    annotations: { note: 'a: b', empty: '' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: '6f1c2d1e-0000-4000-8000-000000000002', controller: true, blockOwnerDeletion: true }],
-    finalizers: ['example.com/keep'],
-  },
-  spec: { containers: [{ name: 'nginx', image: 'nginx:1.25' }], restartPolicy: 'Always', nodeName: 'node-1' },
-  status: { phase: 'Running' },
-});
-
-const POD_TEXT = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web-0
-  generateName: web-
-  namespace: default
-  uid: 6f1c2d1e-0000-4000-8000-000000000001
-  creationTimestamp: "2023-11-14T22:13:20Z"
-  labels:
-    app: web
-    app.kubernetes.io/part-of: shop
-  annotations:
-    note: "a: b"
-    empty: ""
-  ownerReferences:
-  - apiVersion: apps/v1
-    kind: StatefulSet
-    name: web
-    uid: 6f1c2d1e-0000-4000-8000-000000000002
-    controller: true
-    blockOwnerDeletion: true
-  finalizers:
-  - example.com/keep
-2:
-  2:
-    1: nginx
-    2: nginx:1.25
-  3: Always
-  10: node-1
-3:
-  1: Running
-`;
-
-const POD_JSON = '{"format":"protobuf","apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","generateName":"web-","namespace":"default",' +
-  '"uid":"6f1c2d1e-0000-4000-8000-000000000001","creationTimestamp":"2023-11-14T22:13:20Z",' +
-  '"labels":{"app":"web","app.kubernetes.io/part-of":"shop"},"annotations":{"note":"a: b","empty":""},' +
-  '"ownerReferences":[{"apiVersion":"apps/v1","kind":"StatefulSet","name":"web","uid":"6f1c2d1e-0000-4000-8000-000000000002","controller":true,"blockOwnerDeletion":true}],' +
-  '"finalizers":["example.com/keep"]},"fields":{"2":{"2":{"1":"nginx","2":"nginx:1.25"},"3":"Always","10":"node-1"},"3":{"1":"Running"}}}';
-
-export const CONFIGMAP = k8sValue('v1', 'ConfigMap', {
-  metadata: {
-    name: 'settings',
-    namespace: 'kube-system',
-    resourceVersion: '4711',
-    generation: '1152921504606846977', // 2^60 + 1
-    creationTimestamp: { seconds: 1700000000, nanos: 120000000 },
-    deletionTimestamp: { seconds: 1700000600, nanos: 0 },
-    deletionGracePeriodSeconds: 0,
-    managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: created, fieldsType: 'FieldsV1', fieldsV1: { Raw: Buffer.from('{"f:data":{}}') } }],
-  },
-  data: { 'app.conf': 'port=80\nhost=0.0.0.0\n' },
-  binaryData: { blob: Buffer.from([0, 1, 2, 0xff]) },
-  immutable: false,
-});
-
-export const LEASE = k8sValue('coordination.k8s.io/v1', 'Lease', {
-  metadata: { name: 'node-1', namespace: 'kube-node-lease', uid: 'u-1' },
-  spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: { seconds: 1700000000, nanos: 123456000 }, madeUp: '18446744073709551615' },
-});
-
-/** A custom resource as the API server stores it: JSON and a newline. */
-export const CRD_JSON = Buffer.from(
-  '{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1","namespace":"default","generation":1,"uid":"c0ffee"},' +
-    '"spec":{"size":12345678901234567890,"tags":["a","b"],"empty":{},"none":[],"ratio":1.5e3,"text":"tab\\there \\u00e9"}}\n',
-);
-
-/** An aescbc-encrypted value: the prefix, then ciphertext (16 bytes of IV and one block here). */
-export const ENCRYPTED = Buffer.concat([Buffer.from('k8s:enc:aescbc:v1:key1:'), Buffer.alloc(32, 0xa5)]);
-
-const fixture = (name: string) => {
-  const b = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'k8s', name));
-  return b.subarray(0, b.length - 1); // the files end in a newline that is not part of the value
-};
 
 // ---- the wire reader --------------------------------------------------------------
 
