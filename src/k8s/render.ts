@@ -6,7 +6,7 @@
 import { goBytesBase64, goString } from '../go/json.js';
 import type { Decoded } from './decode.js';
 import { prettyJSON } from './json.js';
-import { bytesText, map, nodeJSON, str, yamlText, type Node } from './tree.js';
+import { bytesText, map, nodeJSON, sizeText, str, yamlText, type Node } from './tree.js';
 
 /** The text for a decoded value, ending in a newline; undefined for a raw value (printed as etcdctl prints it). */
 export function decodedText(d: Decoded): string | undefined {
@@ -20,7 +20,7 @@ export function decodedText(d: Decoded): string | undefined {
         ['encrypted', str(d.provider)],
         ['version', str(d.version)],
         ['key', str(d.key)],
-      ]) + `payload: ${bytesText(Buffer.alloc(d.payload), 'not decodable without the key')}\n`;
+      ]) + `payload: <${sizeText(d.payload)}, not decodable without the key>\n`;
     case 'protobuf': {
       let text = yamlText(protobufEntries(d));
       if (d.unparsed) text += `unparsed: ${bytesText(d.unparsed.bytes)}\nerror: ${JSON.stringify(d.unparsed.error)}\n`;

@@ -40,10 +40,13 @@ export function nodeJSON(n: Node): string {
 const HEX_SHOWN = 32;
 
 /** How a bytes value reads in the text: `<3 bytes: 0a0b0c>`, or `<1200 bytes>`. */
-export function bytesText(b: Buffer, note = ''): string {
-  const n = `${b.length} byte${b.length === 1 ? '' : 's'}`;
-  if (note !== '') return `<${n}, ${note}>`;
-  return b.length > 0 && b.length <= HEX_SHOWN ? `<${n}: ${b.toString('hex')}>` : `<${n}>`;
+export function bytesText(b: Buffer): string {
+  return b.length > 0 && b.length <= HEX_SHOWN ? `<${sizeText(b.length)}: ${b.toString('hex')}>` : `<${sizeText(b.length)}>`;
+}
+
+/** `1 byte`, `32 bytes`. */
+export function sizeText(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
 const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|~)$/i;
