@@ -5,6 +5,7 @@ import { FlagValueError } from '../src/config/flags.js';
 import { applyRangeFlags, keyBytes } from '../src/keys.js';
 import { parseDecInt64, parseHexInt64 } from '../src/ids.js';
 import { readAll } from '../src/io/stdin.js';
+import { decodeValue } from '../src/k8s/decode.js';
 
 // ---- put -------------------------------------------------------------------
 
@@ -72,6 +73,8 @@ export interface GetOptions {
   request: Record<string, unknown>;
   printValueOnly: boolean;
   countOnly: boolean;
+  /** --decode, unless --keys-only or --count-only leave no values to decode. */
+  decode: boolean;
 }
 
 /** Validates get's arguments and flags in etcdctl's order and builds the RangeRequest. */
@@ -124,6 +127,7 @@ export function getOptions(args: string[], flags: Record<string, any>): GetOptio
     },
     printValueOnly: flags['print-value-only'] === true,
     countOnly: flags['count-only'] === true,
+    decode: flags.decode === true && flags['keys-only'] !== true && flags['count-only'] !== true,
   };
 }
 
@@ -170,7 +174,8 @@ async function runGet(ctx: Context): Promise<void> {
     if (ctx.globals.writeOut !== 'simple') throw badArgs('print-value-only is only for `--write-out=simple`');
     printer = ctx.printer({ valueOnly: true });
   }
-  printer.get(reply);
+  if (opts.decode) printer.getDecoded(reply, reply.msg.kvs.map((kv) => decodeValue(kv.value)));
+  else printer.get(reply);
 }
 
 async function runDel(ctx: Context): Promise<void> {
@@ -249,6 +254,7 @@ export const getCommand: CommandDef = {
     { name: 'max-mod-rev', type: 'int64', default: 0n, usage: 'Maximum modification revision' },
     { name: 'min-create-rev', type: 'int64', default: 0n, usage: 'Minimum create revision' },
     { name: 'max-create-rev', type: 'int64', default: 0n, usage: 'Maximum create revision' },
+    { name: 'decode', type: 'bool', default: false, usage: 'Show values readably: Kubernetes objects as YAML-like text (or JSON with -w json), JSON pretty-printed, encrypted values named' },
   ],
   run: runGet,
   rawArgsFrom: 0,

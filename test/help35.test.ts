@@ -183,6 +183,7 @@ const OUR_DIFFERENCES: Record<string, string[]> = {
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],
   'get.txt': [
+    '+      --decode[=false]|||Show values readably: Kubernetes objects as YAML-like text (or JSON with -w json), JSON pretty-printed, encrypted values named',
     '+      --max-create-rev=0||Maximum create revision',
     '+      --max-mod-rev=0|||Maximum modification revision',
     '+      --min-create-rev=0||Minimum create revision',

@@ -4,7 +4,7 @@
  * are Go client structs with their own field names, written out here.
  */
 import type { Reply } from '../client/client.js';
-import type { MemberListResponse, WatchResponse } from '../proto/types.gen.js';
+import type { MemberListResponse, RangeResponse, WatchResponse } from '../proto/types.gen.js';
 import { MessagePrinter } from './message.js';
 import { type EndpointHashKV, type EndpointHealth, type EndpointStatus, type Printer, type PrintOptions } from './printer.js';
 import type { Sink } from '../io/types.js';
@@ -12,6 +12,8 @@ import { goJSON, goString } from '../go/json.js';
 import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.gen.js';
 import { leaseGrantJSON, leaseKeepAliveJSON, leaseListJSON, leaseTimeToLiveJSON } from './lease.js';
 import { snapshotStatusJSON, type SnapshotStatus } from './snapshot.js';
+import type { Decoded } from '../k8s/decode.js';
+import { decodedJSON } from '../k8s/render.js';
 
 export class JsonPrinter extends MessagePrinter implements Printer {
   constructor(private readonly out: Sink, private readonly opts: PrintOptions) {
@@ -30,6 +32,25 @@ export class JsonPrinter extends MessagePrinter implements Printer {
   leaseList(r: Reply<LeaseLeasesResponse>): void { this.out.write(leaseListJSON(r.msg) + '\n'); }
   leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.out.write(leaseKeepAliveJSON(r.msg) + '\n'); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusJSON(s)); }
+
+  /**
+   * get's JSON with a "decoded" member added to each kv. The parts around the
+   * kvs are get's own JSON of the same message, so everything else is as get
+   * prints it.
+   */
+  getDecoded(r: Reply<RangeResponse>, decoded: Decoded[]): void {
+    const members = (msg: object) => goJSON(r.type, msg).slice(1, -1);
+    const kvs = r.msg.kvs.map((kv, i) => {
+      const inner = goJSON('mvccpb.KeyValue', kv).slice(1, -1);
+      return `{${inner}${inner === '' ? '' : ','}"decoded":${decodedJSON(decoded[i])}}`;
+    });
+    const parts = [
+      members({ header: r.msg.header }),
+      kvs.length > 0 ? `"kvs":[${kvs.join(',')}]` : '',
+      members({ more: r.msg.more, count: r.msg.count }),
+    ];
+    this.out.write(`{${parts.filter((p) => p !== '').join(',')}}\n`);
+  }
 
   /**
    * The Go client's WatchResponse struct: Header (always an object), Events,

@@ -18,6 +18,7 @@ import type {
   LeaseGrantResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, LeaseLeasesResponse, LeaseKeepAliveResponse,
 } from '../proto/types.gen.js';
 import type { SnapshotStatus } from './snapshot.js';
+import type { Decoded } from '../k8s/decode.js';
 import { AlarmType } from '../proto/types.gen.js';
 import { PLAIN, type Paint, type Palette } from '../io/colour.js';
 
@@ -39,6 +40,8 @@ export interface PrintOptions {
 
 export interface Printer {
   get(r: Reply<RangeResponse>): void;
+  /** get --decode: `decoded[i]` is what the value of `r.msg.kvs[i]` holds (src/k8s). */
+  getDecoded(r: Reply<RangeResponse>, decoded: Decoded[]): void;
   put(r: Reply<PutResponse>): void;
   del(r: Reply<DeleteRangeResponse>): void;
   txn(r: Reply<TxnResponse>): void;
@@ -117,6 +120,7 @@ export function unsupported(format: string): EtcdctlError {
 export class UnsupportedPrinter implements Printer {
   constructor(protected readonly format: string) {}
   get(_r: Reply<RangeResponse>): void { throw unsupported(this.format); }
+  getDecoded(_r: Reply<RangeResponse>, _decoded: Decoded[]): void { throw unsupported(this.format); }
   put(_r: Reply<PutResponse>): void { throw unsupported(this.format); }
   del(_r: Reply<DeleteRangeResponse>): void { throw unsupported(this.format); }
   txn(_r: Reply<TxnResponse>): void { throw unsupported(this.format); }

@@ -20,6 +20,8 @@ import { leaseGrantSimple, leaseKeepAliveSimple, leaseListSimple, leaseRevokeSim
 import { authStatusSimple, nameLines, roleGetSimple, roleRevokeSimple, userGetSimple } from './auth.js';
 import { snapshotStatusSimple, type SnapshotStatus } from './snapshot.js';
 import { NO_PAINT, type Paint } from '../io/colour.js';
+import type { Decoded } from '../k8s/decode.js';
+import { decodedText } from '../k8s/render.js';
 
 const NL = Buffer.from('\n');
 
@@ -71,6 +73,16 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
 
   get(r: Reply<RangeResponse>): void {
     for (const kv of r.msg.kvs) this.kv(kv);
+  }
+
+  /** Each key line as get prints it, then the decoded value; a raw value as get prints it. */
+  getDecoded(r: Reply<RangeResponse>, decoded: Decoded[]): void {
+    r.msg.kvs.forEach((kv, i) => {
+      const text = decodedText(decoded[i]);
+      if (text === undefined) return this.kv(kv);
+      if (!this.opts.valueOnly) this.line(this.bytes(kv.key));
+      this.out.write(text);
+    });
   }
 
   put(r: Reply<PutResponse>): void {

@@ -601,6 +601,7 @@ export function treeOurs(): Cmd35 {
     int64F('max-create-rev', 0, 'Maximum create revision'),
     int64F('min-mod-rev', 0, 'Minimum modification revision'),
     int64F('max-mod-rev', 0, 'Maximum modification revision'),
+    boolF('decode', false, 'Show values readably: Kubernetes objects as YAML-like text (or JSON with -w json), JSON pretty-printed, encrypted values named'),
   );
   find(root, ['make-mirror']).flags.push(
     int64F('rev', 0, 'Specify the kv revision to start to mirror'),
