@@ -388,7 +388,7 @@ compadd() {
     (*) shift ;;
     esac
   done
-  local -a shown; shown=("\${(@P)d}")
+  local -a shown; [[ -n $d ]] && shown=("\${(@P)d}")
   local i
   for (( i = 1; i <= $#; i++ )); do print -r -- "value:\${argv[i]}"; print -r -- "shown:\${shown[i]}"; done
 }
@@ -465,7 +465,8 @@ describe('the scripts in real shells, without a server', () => {
     assert.ok(!top.values.includes('__complete'));
     const member = await zsh('etcdctl-ts member ');
     assert.deepEqual(member.values, ['add', 'list', 'promote', 'remove', 'update']);
-    assert.equal(member.shown[3], 'remove  -- Removes a member from the cluster');
+    assert.equal(member.shown[3], 'remove   -- Removes a member from the cluster');
+    assert.equal(member.shown[2], 'promote  -- Promotes a non-voting member in the cluster');
     const flag = await zsh('etcdctl-ts get foo --keys');
     assert.deepEqual(flag.values, ['--keys-only']);
     assert.deepEqual(flag.shown, ['--keys-only  -- Get only the keys']);
@@ -533,7 +534,7 @@ describe('live values in real shells, from real servers', () => {
     assert.deepEqual((await bash(`etcdctl-ts move-leader ${ep} ${ids[1].slice(0, 3)}`)).replies, ms.map((m) => m.id).filter((id) => id.startsWith(ids[1].slice(0, 3))));
     const z = await zsh(`etcdctl-ts --endpoints ${cluster.endpoints[1]} member promote `);
     assert.deepEqual([...z.values].sort(), ids);
-    for (const m of ms) assert.ok(z.shown.includes(`${m.id}  -- ${m.name}`), `${m.id} ${m.name}: ${z.shown.join(', ')}`);
+    for (const m of ms) assert.ok(z.shown.includes(`${m.id.padEnd(Math.max(...ids.map((id) => id.length)))}  -- ${m.name}`), `${m.id} ${m.name}: ${z.shown.join(', ')}`);
     const f = await fish(`etcdctl-ts --endpoints=${cluster.endpoints[2]} move-leader `);
     assert.deepEqual(f.sort(), ms.map((m) => `${m.id}\t${m.name}`).sort());
   });

@@ -62,7 +62,8 @@ const ZSH = `#compdef ${PROGRAM}
 
 _${PROGRAM}() {
     local prog=\${words[1]} out kind rest lead line
-    local -a lines vals disp
+    local -a lines vals descs disp
+    local -i width=0 i
     [[ $prog == '~/'* ]] && prog=$HOME/\${prog#'~/'}
     (( $+commands[$prog] )) || [[ -x $prog ]] || prog=${PROGRAM}
     out=$("$prog" __complete zsh "\${(@)words[2,CURRENT-1]}" "$PREFIX" 2>/dev/null) || return 1
@@ -90,13 +91,18 @@ _${PROGRAM}() {
     for line in "\${(@)lines[2,-1]}"; do
         [[ -z $line ]] && continue
         vals+=("\${line%%$'\\t'*}")
-        if [[ $line == *$'\\t'* ]]; then
-            disp+=("\${line%%$'\\t'*}  -- \${line#*$'\\t'}")
-        else
-            disp+=("$line")
-        fi
+        if [[ $line == *$'\\t'* ]]; then descs+=("\${line#*$'\\t'}"); else descs+=(''); fi
+        (( \${#vals[-1]} > width )) && width=\${#vals[-1]}
     done
     (( \${#vals} )) || return 1
+    if (( ! \${#\${(@)descs:#}} )); then
+        compadd -- "\${vals[@]}"
+        return
+    fi
+    # One per line, the descriptions in a column.
+    for (( i = 1; i <= \${#vals}; i++ )); do
+        if [[ -n \${descs[i]} ]]; then disp+=("\${(r:width:)vals[i]}  -- \${descs[i]}"); else disp+=("\${vals[i]}"); fi
+    done
     compadd -l -d disp -- "\${vals[@]}"
 }
 
