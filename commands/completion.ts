@@ -56,6 +56,7 @@ async function liveValues(kind: LiveKind, cli: Map<string, FlagValue>, ctx: Cont
     return await Promise.race([fetchLive(kind, g, ctx, (c) => (close = c)).catch(() => []), deadline]);
   } finally {
     clearTimeout(timer);
+    // (A client not yet made when the deadline passed goes with the process, which ends now.)
     close?.();
   }
 }
