@@ -16,7 +16,7 @@ import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { REPO_ROOT, runOurs, runReal, type RunResult } from './harness/run.js';
 import {
-  allPaths, expectedPage, find, fixturePages, link, nameOf, renderPage, tree35, type Cmd35, type Flag35, type RenderOptions,
+  allPaths, expectedPage, find, fixturePages, link, nameOf, renderPage, tree35, treeOurs, type Cmd35, type Flag35, type RenderOptions,
 } from './harness/help35.js';
 
 const T = { timeout: 120000 };
@@ -171,14 +171,17 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  *   * get: etcdctl 3.6's revision filters (v3.6.0 get_command.go);
  *   * make-mirror: etcdctl 3.6's --max-txn-ops and --rev (v3.6.0 make_mirror_command.go);
  *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
- *   * snapshot save: our --keep (backup rotation) and --verify.
+ *   * snapshot save: our --keep (backup rotation) and --verify;
+ *   * completion: etcdctl 3.6's command (its own page is checked below with the other commands').
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
+    '+|completion||Generate completion script',
     '-|snapshot status||[deprecated] Gets backend snapshot status of a given file',
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],
   'etcdctl.no-help-flag.txt': [
+    '+|completion||Generate completion script',
     '-|snapshot status||[deprecated] Gets backend snapshot status of a given file',
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],
@@ -243,7 +246,8 @@ describe("etcdctl-ts's help pages are 3.5's", () => {
     }
   });
 
-  const paths = allPaths(tree35());
+  // Every command of ours: 3.5's and those treeOurs adds (completion).
+  const paths = allPaths(treeOurs());
 
   test('<command> --help, for every command and subcommand', T, async (t) => {
     await pool(paths, 3, async (p) => {
@@ -264,7 +268,7 @@ describe("etcdctl-ts's help pages are 3.5's", () => {
   });
 
   test('<command> -h, and a parent command alone, for every command', T, async (t) => {
-    const root = tree35();
+    const root = treeOurs();
     const parents = paths.filter((p) => find(root, p).subs.length > 0);
     const cases = [...paths.map((p) => [...p, '-h']), ...parents];
     await pool(cases, 3, async (args) => {

@@ -44,17 +44,17 @@ export function pathOf(def: CommandDef): CommandDef[] {
 }
 
 /** All flags a command accepts besides the globals: its own, its persistent ones and its ancestors'. */
-function flagsOf(def: CommandDef): FlagSpec[] {
+export function flagsOf(def: CommandDef): FlagSpec[] {
   const inherited = pathOf(def).flatMap((d) => d.persistentFlags ?? []);
   return [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...inherited];
 }
 
-/** Finds a subcommand by exact name or unique prefix (cobra's EnablePrefixMatching). */
+/** Finds a subcommand by exact name or unique prefix (cobra's EnablePrefixMatching); a hidden one only by its name. */
 export function findSub(def: CommandDef, token: string): CommandDef | undefined {
   const subs = def.subcommands ?? [];
   const exact = subs.find((s) => s.name === token);
   if (exact) return exact;
-  const matches = subs.filter((s) => s.name.startsWith(token));
+  const matches = subs.filter((s) => !s.hidden && s.name.startsWith(token));
   return matches.length === 1 && token !== '' ? matches[0] : undefined;
 }
 
@@ -108,6 +108,8 @@ function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOB
   // cobra reports a word that names no command before it looks at any flag.
   if (def === root && stray !== undefined) throw new UnknownCommandError(stray);
   const path = [...pathOf(def).slice(1), ...(def === root ? [] : [def])].map((d) => d.name);
+  // Flags are not parsed for it: every other word is an argument, as given.
+  if (def.disableFlagParsing) return { argv: [...path, '--', ...argv.filter((_, i) => !used.has(i))], def };
   const specs = [...globals, ...flagsOf(def), HELP_FLAG];
   const specFor = (name: string, short: boolean) => specs.find((f) => (short ? f.short === name : f.name === name));
   const boolToken = (spec: FlagSpec, value: string) => {

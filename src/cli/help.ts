@@ -33,8 +33,9 @@ function descendants(def: CommandDef): CommandDef[] {
   return out;
 }
 
+/** The subcommands help pages list (hidden ones are not), by name. */
 export function sortedSubcommands(def: CommandDef): CommandDef[] {
-  return [...(def.subcommands ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return (def.subcommands ?? []).filter((s) => !s.hidden).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** The help text for `def`, whose ancestors (root first) are `path`. */
@@ -45,7 +46,7 @@ export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpe
   const hasSubs = (def.subcommands?.length ?? 0) > 0;
   const useLine = isRoot
     ? `${def.use} [flags]`
-    : `${['etcdctl', ...names.slice(0, -1), def.use].join(' ')}${hasSubs || def.run ? ' [flags]' : ''}`;
+    : `${['etcdctl', ...names.slice(0, -1), def.use].join(' ')}${(hasSubs || def.run) && !def.disableFlagsInUseLine ? ' [flags]' : ''}`;
   let t = `NAME:\n\t${fullName} - ${def.short}\n\nUSAGE:\n\t${useLine}\n`;
   if (isRoot) t += `\nVERSION:\n\t${ETCDCTL_VERSION}\n`;
   if (hasSubs) t += `\nAPI VERSION:\n\t${API_VERSION}\n`;

@@ -49,6 +49,10 @@ export async function run(inv: Invocation): Promise<number> {
     return ExitCode.Success;
   }
 
+  // cobra's Args, checked before anything runs (the message names the command by its path).
+  const badArgs = def.checkArgs?.(args, [...pathOf(def), def].map((d) => d.name).join(' '));
+  if (badArgs !== undefined) return usageFailure(io, def, badArgs, paintFor(io, env, 'auto').err);
+
   const { ctx, prepare, close } = createContext(root, parsed, env, io);
   try {
     await prepare();

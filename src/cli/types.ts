@@ -70,6 +70,20 @@ export interface CommandDef {
   offline?: boolean;
   /** --debug dumps no flags for it (etcdctl's endpoint health makes its clients another way). */
   quietDebug?: boolean;
+  /** Not listed in help pages nor suggested, and not reached by a prefix of its name (cobra's Hidden). */
+  hidden?: boolean;
+  /** Every word after the command's name is a positional argument, flags included (cobra's DisableFlagParsing). */
+  disableFlagParsing?: boolean;
+  /** The only values its argument may take, offered by shell completion (cobra's ValidArgs). */
+  validArgs?: string[];
+  /** The usage line has no " [flags]" (cobra's DisableFlagsInUseLine). */
+  disableFlagsInUseLine?: boolean;
+  /**
+   * Checks the positional arguments before the command runs (cobra's Args):
+   * a message for arguments it does not take, reported as a flag error is
+   * (with the usage, exit 1). `path` is the command's, e.g. "etcdctl completion".
+   */
+  checkArgs?: (args: string[], path: string) => string | undefined;
   /** Set when the tree is assembled. */
   parent?: CommandDef;
 }

@@ -36,6 +36,11 @@ export class TextPrinter {
     this.err.write(`${message}\n`);
   }
 
+  /** completion: a shell's completion script, or the reply to one (src/completion/). */
+  completion(text: string): void {
+    this.out.write(text);
+  }
+
   version(etcdctl: string, api: string): void {
     this.out.write(`etcdctl version: ${etcdctl}\nAPI version: ${api}\n`);
   }

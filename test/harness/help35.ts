@@ -52,6 +52,8 @@ export interface Cmd35 {
   flags: Flag35[];
   subs: Cmd35[];
   parent?: Cmd35;
+  /** cobra's DisableFlagsInUseLine: no " [flags]" after the usage line. */
+  disableFlagsInUseLine?: boolean;
 }
 
 // Declaration helpers, one per pflag call used by etcdctl.
@@ -475,7 +477,7 @@ export function renderPage(root: Cmd35, path: readonly string[], opts: RenderOpt
   };
   const commandPath = (x: Cmd35): string => (x.parent ? `${commandPath(x.parent)} ${nameOf(x)}` : nameOf(x));
   let useLine = c.parent ? `${commandPath(c.parent)} ${c.use}` : c.use;
-  if (local.length + inherited.length > 0 && !useLine.includes('[flags]')) useLine += ' [flags]';
+  if (!c.disableFlagsInUseLine && local.length + inherited.length > 0 && !useLine.includes('[flags]')) useLine += ' [flags]';
   let rootOf = c;
   while (rootOf.parent) rootOf = rootOf.parent;
 
@@ -592,7 +594,11 @@ export function fixturePages(): { name: string; path: string[]; opts: RenderOpti
  *     make_mirror_command.go;
  *   - `snapshot status` and `snapshot restore` are not marked deprecated
  *     (README): status's Short has no "[deprecated] " and neither Long has
- *     the "Moved to `etcdutl snapshot ...`" line (restore so has no Long).
+ *     the "Moved to `etcdutl snapshot ...`" line (restore so has no Long);
+ *   - etcdctl 3.6's `completion` command (v3.6.0 completion_command.go: Use,
+ *     Short, Long, DisableFlagsInUseLine, no flags of its own), whose Long
+ *     names the program etcdctl-ts where 3.6 names etcdctl: it tells what to
+ *     type to load this program's scripts.
  */
 export function treeOurs(): Cmd35 {
   const root = tree35();
@@ -615,8 +621,59 @@ export function treeOurs(): Cmd35 {
   status.short = status.short.replace(/^\[deprecated\] /, '');
   status.long = status.long!.replace("\nMoved to 'etcdutl snapshot status ...'\n", '');
   find(root, ['snapshot', 'restore']).long = undefined;
+  root.subs.push({
+    use: 'completion [bash|zsh|fish|powershell]',
+    short: 'Generate completion script',
+    long: COMPLETION_LONG_36.replace(/etcdctl/g, 'etcdctl-ts'),
+    runnable: true,
+    flags: [],
+    subs: [],
+    disableFlagsInUseLine: true,
+  });
+  link(root);
   return root;
 }
+
+/** etcdctl v3.6.0 etcdctl/ctlv3/command/completion_command.go, the Long of NewCompletionCommand. */
+const COMPLETION_LONG_36 = `To load completions:
+
+Bash:
+
+  $ source <(etcdctl completion bash)
+
+  # To load completions for each session, execute once:
+  # Linux:
+  $ etcdctl completion bash > /etc/bash_completion.d/etcdctl
+  # macOS:
+  $ etcdctl completion bash > /usr/local/etc/bash_completion.d/etcdctl
+
+Zsh:
+
+  # If shell completion is not already enabled in your environment,
+  # you will need to enable it.  You can execute the following once:
+
+  $ echo "autoload -U compinit; compinit" >> ~/.zshrc
+
+  # To load completions for each session, execute once:
+  $ etcdctl completion zsh > "\${fpath[1]}/_etcdctl"
+
+  # You will need to start a new shell for this setup to take effect.
+
+fish:
+
+  $ etcdctl completion fish | source
+
+  # To load completions for each session, execute once:
+  $ etcdctl completion fish > ~/.config/fish/completions/etcdctl.fish
+
+PowerShell:
+
+  PS> etcdctl completion powershell | Out-String | Invoke-Expression
+
+  # To load completions for every new session, run:
+  PS> etcdctl completion powershell > etcdctl.ps1
+  # and source this file from your PowerShell profile.
+`;
 
 /** The page etcdctl-ts is expected to print for `path`: 3.5's with the differences of treeOurs. */
 export function expectedPage(path: readonly string[], opts: RenderOptions = {}): string {
