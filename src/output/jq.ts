@@ -84,10 +84,12 @@ export class JqFilter {
   /**
    * One run of jq with compact output. jq-web reports what jq wrote on stderr
    * of a successful run through console.warn, with browser styling; that is
-   * taken here and handed to `onStderr` as jq wrote it.
+   * taken here and handed to `onStderr` as jq wrote it. jq-web also leaves
+   * jq's exit status in process.exitCode, which is put back.
    */
   private call(json: string, onStderr: (text: string) => void): string {
     const warn = console.warn;
+    const exitCode = process.exitCode;
     console.warn = (...args: unknown[]) => {
       const text = args[args.length - 1];
       if (typeof text === 'string') onStderr(text.endsWith('\n') ? text : text + '\n');
@@ -96,6 +98,7 @@ export class JqFilter {
       return this.jq.raw(json, this.filter, ['-c']) ?? '';
     } finally {
       console.warn = warn;
+      process.exitCode = exitCode;
     }
   }
 }

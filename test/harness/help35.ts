@@ -602,6 +602,11 @@ export function fixturePages(): { name: string; path: string[]; opts: RenderOpti
  */
 export function treeOurs(): Cmd35 {
   const root = tree35();
+  // Our global flags: --jq and --color (src/config/globals.ts).
+  root.flags.push(
+    persistent(strF('jq', '', 'filter the JSON output with a jq expression and print its results (implies --write-out=json)')),
+    persistent(strF('color', 'auto', 'colour the output for a terminal: auto, always or never (auto honours NO_COLOR and FORCE_COLOR)')),
+  );
   find(root, ['get']).flags.push(
     int64F('min-create-rev', 0, 'Minimum create revision'),
     int64F('max-create-rev', 0, 'Maximum create revision'),

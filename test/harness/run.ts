@@ -51,11 +51,13 @@ export interface RunResult {
   durationMs: number;
 }
 
-/** process.env without any ETCDCTL_* variables, plus ETCDCTL_API=3, plus `extra`. */
+/** process.env without any ETCDCTL_* variables (nor FORCE_COLOR, NO_COLOR), plus ETCDCTL_API=3, plus `extra`. */
 export function cleanEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith('ETCDCTL_')) continue;
+    // Whether output is coloured is each test's choice (piped output never is, unless these say so).
+    if (k === 'FORCE_COLOR' || k === 'NO_COLOR') continue;
     env[k] = v;
   }
   env.ETCDCTL_API = '3';
