@@ -470,8 +470,9 @@ function sq(s: string): string {
 function onTerminal(argv: string[], typed: string[], shell: string): Promise<RunResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    // script(1) runs the command with $SHELL -c
-    const child = spawn('script', ['-qec', argv.map(sq).join(' '), '/dev/null'], { env: cleanEnv({ SHELL: shell }), stdio: ['pipe', 'pipe', 'pipe'] });
+    // script(1) runs the command with $SHELL -c. (NO_COLOR: etcdctl-ts colours its Error line
+    // on a terminal, which is not what this compares; test/colour.test.ts checks that.)
+    const child = spawn('script', ['-qec', argv.map(sq).join(' '), '/dev/null'], { env: cleanEnv({ SHELL: shell, NO_COLOR: '1' }), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let next = 0;

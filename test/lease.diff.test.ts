@@ -12,6 +12,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startCluster, startEtcd, type EtcdHandle } from './harness/etcd.js';
+import { helpPageAs35 } from './harness/help35.js';
 import { cleanEnv, OUR_BIN, REAL_ETCDCTL, runOurs, runReal, stripZapLines, type RunResult } from './harness/run.js';
 
 const T = { timeout: 120000 };
@@ -113,8 +114,11 @@ async function cmp(
   const format = formatOf(realArgs);
   let want = view(real, format, mask);
   if (opts.as35) want = opts.as35(want);
+  // A help page (asked for, or a usage error's): the page etcdctl-ts prints for that command.
+  const helpPage = /^NAME:\n/.test(want.stdout);
+  if (helpPage) want = { ...want, stdout: helpPageAs35(want.stdout) };
   assert.deepEqual(view(ours, format, mask), want, `lease: ${oursArgs.join(' ')} (actual = ours, expected = real)`);
-  if (!opts.mask && format !== 'protobuf' && !opts.as35) assert.ok(ours.stdout.equals(real.stdout), `stdout bytes of ${oursArgs.join(' ')}`);
+  if (!opts.mask && format !== 'protobuf' && !opts.as35 && !helpPage) assert.ok(ours.stdout.equals(real.stdout), `stdout bytes of ${oursArgs.join(' ')}`);
   return { real, ours };
 }
 
@@ -385,22 +389,12 @@ describe('lease keep-alive', () => {
 
 // ---- help -------------------------------------------------------------------------------
 
-/** 3.4.23's help as 3.5 prints it: the API version, and keep-alive --once's usage (3.5 mangled "exits"). */
-function helpAs35(v: View): View {
-  return {
-    ...v,
-    stdout: v.stdout
-      .replace('\nAPI VERSION:\n\t3.4\n', '\nAPI VERSION:\n\t3.5\n')
-      .replace('original value and exits immediately', 'original value and cobrautl.Exits immediately'),
-  };
-}
-
 test('help pages of lease and its subcommands', T, async () => {
   for (const args of [['lease'], ['lease', '--help'], ['lease', 'bogus'], ...['grant', 'revoke', 'timetolive', 'list', 'keep-alive'].map((s) => ['lease', s, '--help'])]) {
-    await cmp(args, { as35: helpAs35, parallel: true });
+    await cmp(args, { parallel: true });
   }
   // A flag error prints the subcommand's usage.
-  await cmp(['lease', 'keep-alive', '--bogus', '1'], { as35: helpAs35, parallel: true });
+  await cmp(['lease', 'keep-alive', '--bogus', '1'], { parallel: true });
 });
 
 // ---- with authentication ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     writeFileSync(path.join(project, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}\n');
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tgz)], { cwd: project, stdio: 'pipe' });
     const installed = readdirSync(path.join(project, 'node_modules', 'etcdctl-ts', 'dist', 'bundle')).sort();
-    assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache']);
+    assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache', 'jq.cjs', 'jq.wasm']);
     const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
     assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
     // snapshot status needs CRC-32C: @node-rs/crc32, required at run time (the bundle does not
@@ -33,6 +33,9 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     writeFileSync(db, file);
     const status = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['snapshot', 'status', db, '-w', 'json'], { encoding: 'utf8' });
     assert.equal(status, snapshotStatusJSON(dbStatus(new BufferSource(file))));
+    // --jq: jq-web's loader and wasm, shipped beside the bundle.
+    const keys = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['snapshot', 'status', db, '--jq', '.totalKey'], { encoding: 'utf8' });
+    assert.equal(keys, `${dbStatus(new BufferSource(file)).totalKey}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
