@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
-import { readFields } from '../src/k8s/wire.js';
+import { readFields } from '../src/proto/wire.js';
 import { decodeValue, rfc3339 } from '../src/k8s/decode.js';
 import { decodedJSON, decodedText } from '../src/k8s/render.js';
 import { prettyJSON, jsonValue } from '../src/k8s/json.js';

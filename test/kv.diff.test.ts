@@ -177,13 +177,15 @@ describe('get (read-only, on an identical data set)', { concurrency: 4 }, () => 
     await setupBoth(['put', 'h/other', 'outside g/']);
     // A lease with the same ID on both twins: granted by the real etcdctl on twin A, then on
     // twin B through etcd's JSON gateway with that ID.
-    const grant = await runReal([ep(realSrv), 'lease', 'grant', '100']);
+    // An hour: a lease that expired while the file runs (it takes minutes under load) would
+    // delete its key on each twin at a slightly different moment, and the revisions drift.
+    const grant = await runReal([ep(realSrv), 'lease', 'grant', '3600']);
     const hex = /lease ([0-9a-f]+) granted/.exec(grant.stdout.toString('utf8'))?.[1];
     assert.ok(hex, `lease grant: ${grant.stdout}${grant.stderr}`);
     leaseDec = BigInt('0x' + hex).toString();
     const res = await fetch(`${oursSrv.clientUrls[0]}/v3/lease/grant`, {
       method: 'POST',
-      body: JSON.stringify({ TTL: '100', ID: leaseDec }),
+      body: JSON.stringify({ TTL: '3600', ID: leaseDec }),
     });
     const body = (await res.json()) as { ID?: string };
     assert.equal(body.ID, leaseDec, `gateway lease grant: ${JSON.stringify(body)}`);
@@ -334,13 +336,15 @@ describe('put', () => {
   let leaseHex = '';
 
   before(async () => {
-    const grant = await runReal([ep(realSrv), 'lease', 'grant', '100']);
+    // An hour: a lease that expired while the file runs (it takes minutes under load) would
+    // delete its key on each twin at a slightly different moment, and the revisions drift.
+    const grant = await runReal([ep(realSrv), 'lease', 'grant', '3600']);
     const hex = /lease ([0-9a-f]+) granted/.exec(grant.stdout.toString('utf8'))?.[1];
     assert.ok(hex, `lease grant: ${grant.stdout}${grant.stderr}`);
     leaseHex = hex;
     const res = await fetch(`${oursSrv.clientUrls[0]}/v3/lease/grant`, {
       method: 'POST',
-      body: JSON.stringify({ TTL: '100', ID: BigInt('0x' + hex).toString() }),
+      body: JSON.stringify({ TTL: '3600', ID: BigInt('0x' + hex).toString() }),
     });
     assert.equal(((await res.json()) as { ID?: string }).ID, BigInt('0x' + hex).toString());
   });

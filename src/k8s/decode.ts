@@ -12,7 +12,7 @@
  * Bad protobuf never throws: what read is kept, and the rest is returned as
  * unparsed bytes with the reason.
  */
-import { readFields, type WireField } from './wire.js';
+import { readFields, type WireField } from '../proto/wire.js';
 import { jsonValue } from './json.js';
 import { bool, int, list, map, str, type MapNode, type Node } from './tree.js';
 

@@ -6,6 +6,8 @@
  * Byte-for-byte what etcd writes, so the CRCs agree as well.
  */
 
+import { readFields } from '../proto/wire.js';
+
 const WT_VARINT = 0;
 const WT_LEN = 2;
 
@@ -111,33 +113,13 @@ export interface PbField {
   bytes?: Buffer;
 }
 
-/** Splits a message into its fields, in order (varint and length-delimited only). */
+/** Splits a message into its fields, in order (varint and length-delimited only); throws on anything else. */
 export function decodeFields(buf: Buffer): PbField[] {
-  const out: PbField[] = [];
-  let pos = 0;
-  const varint = (): bigint => {
-    let v = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (pos >= buf.length) throw new Error('protobuf: truncated varint');
-      const b = buf[pos++];
-      v |= BigInt(b & 0x7f) << shift;
-      if (!(b & 0x80)) return v;
-      shift += 7n;
-      if (shift > 63n) throw new Error('protobuf: varint too long');
-    }
-  };
-  while (pos < buf.length) {
-    const key = Number(varint());
-    const field = key >> 3;
-    const wt = key & 7;
-    if (wt === WT_VARINT) out.push({ field, wt, value: varint() });
-    else if (wt === WT_LEN) {
-      const len = Number(varint());
-      if (pos + len > buf.length) throw new Error('protobuf: truncated field');
-      out.push({ field, wt, bytes: buf.subarray(pos, pos + len) });
-      pos += len;
-    } else throw new Error(`protobuf: unsupported wire type ${wt}`);
-  }
-  return out;
+  const { fields, rest } = readFields(buf);
+  if (rest) throw new Error(`protobuf: ${rest.error}`);
+  return fields.map((f) => {
+    if (f.wire === 'varint') return { field: f.field, wt: WT_VARINT, value: f.value };
+    if (f.wire === 'bytes') return { field: f.field, wt: WT_LEN, bytes: f.bytes };
+    throw new Error(`protobuf: unsupported wire type ${f.wire}`);
+  });
 }

@@ -1,8 +1,8 @@
 /**
- * A protobuf wire reader for messages whose schema we do not hold: it splits
- * bytes into numbered fields and, on bad input, keeps what it read and says
- * where it stopped. (src/snapshot/raftpb.ts's decodeFields serves etcd's own
- * WAL records: it knows two wire types and throws on anything else.)
+ * The protobuf wire reader for messages read without a schema (Kubernetes
+ * values for get --decode, etcd's WAL records in src/snapshot/raftpb.ts): it
+ * splits bytes into numbered fields and, on bad input, keeps what it read and
+ * says where it stopped.
  */
 
 export type WireField =
