@@ -36,9 +36,9 @@ describe('which output gets colours (unit)', () => {
     assert.throws(() => colourMode('blue'), { code: 128, message: 'invalid --color "blue": choose auto, always or never' });
   });
 
-  test('stdout and stderr decide each for itself', () => {
+  test('stdout and stderr decide each for itself', async () => {
     const io = { stdout: { write() {}, isTTY: true }, stderr: { write() {} }, stdin: process.stdin };
-    const p = paintFor(io, {}, 'auto');
+    const p = await paintFor(io, {}, 'auto');
     assert.equal(p.err, PLAIN);
     assert.equal(p.out.good('ok'), `${ESC}32mok${ESC}39m`);
     assert.equal(p.out.strong('H'), `${ESC}1mH${ESC}22m`);

@@ -50,7 +50,7 @@ export function createContext(
   let paint: Paint = NO_PAINT;
   let jq: JqFilter | undefined;
   const prepare = async () => {
-    paint = paintFor(io, env, colourMode(globals.color));
+    paint = await paintFor(io, env, colourMode(globals.color));
     if (globals.jq === '') return;
     // --jq filters the JSON output: it implies -w json, and another format given with it is an error.
     if (globals.given.has('write-out') && globals.writeOut !== 'json') {

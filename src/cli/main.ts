@@ -33,7 +33,7 @@ export async function run(inv: Invocation): Promise<number> {
     parsed = parseArgs(root, inv.argv, env);
   } catch (err) {
     // Before the flags are known, --color is taken to be auto.
-    const p = paintFor(io, env, 'auto').err;
+    const p = (await paintFor(io, env, 'auto')).err;
     if (err instanceof UsageError) return usageFailure(io, err.def, err.message, p);
     if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word, p);
     throw err;
@@ -44,14 +44,14 @@ export async function run(inv: Invocation): Promise<number> {
   if (helpWanted || !def.run) {
     // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
     // (Words after `--` name no command: cobra shows the root's help for them.)
-    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], paintFor(io, env, 'auto').err);
+    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], (await paintFor(io, env, 'auto')).err);
     io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
     return ExitCode.Success;
   }
 
   // cobra's Args, checked before anything runs (the message names the command by its path).
   const badArgs = def.checkArgs?.(args, [...pathOf(def), def].map((d) => d.name).join(' '));
-  if (badArgs !== undefined) return usageFailure(io, def, badArgs, paintFor(io, env, 'auto').err);
+  if (badArgs !== undefined) return usageFailure(io, def, badArgs, (await paintFor(io, env, 'auto')).err);
 
   const { ctx, prepare, close } = createContext(root, parsed, env, io);
   try {

@@ -7,7 +7,7 @@
  * NO_COLOR (any value) turns them off, else the stream must be a terminal.
  * FORCE_COLOR over NO_COLOR is Node's own order.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { badArgs } from '../errors.js';
 import type { IO, Sink } from './types.js';
 
@@ -85,12 +85,17 @@ export const NO_PAINT: Paint = { out: PLAIN, err: PLAIN };
 
 let coloured: Palette | undefined;
 
-/** The palettes for `io` under `mode`. The 16 basic colours only: every colour terminal has them. */
-export function paintFor(io: IO, env: NodeJS.ProcessEnv, mode: ColourMode): Paint {
-  const pick = (s: Sink) => {
-    if (!wantsColour(mode, env, isTerminal(s))) return PLAIN;
-    coloured ??= colours(new Chalk({ level: 1 }));
-    return coloured;
-  };
-  return { out: pick(io.stdout), err: pick(io.stderr) };
+/**
+ * The palettes for `io` under `mode`. The 16 basic colours only: every colour
+ * terminal has them. chalk is loaded only when a stream gets colours, so that
+ * output to pipes and files costs nothing at start-up.
+ */
+export async function paintFor(io: IO, env: NodeJS.ProcessEnv, mode: ColourMode): Promise<Paint> {
+  const out = wantsColour(mode, env, isTerminal(io.stdout));
+  const err = wantsColour(mode, env, isTerminal(io.stderr));
+  if ((out || err) && !coloured) {
+    const { Chalk } = await import('chalk');
+    coloured = colours(new Chalk({ level: 1 }));
+  }
+  return { out: out ? coloured! : PLAIN, err: err ? coloured! : PLAIN };
 }
