@@ -87,6 +87,9 @@ describe('colours in a real terminal, none in pipes (real etcd)', () => {
     const bad = await inTerminal(['--endpoints=127.0.0.1:1', '--dial-timeout=200ms', 'get', 'x']);
     assert.equal(bad.code, 1);
     assert.match(bad.text, /^\x1b\[31mError: context deadline exceeded\x1b\[39m\n\x1b\[33m127\.0\.0\.1:1 refused the connection/);
+    const unknown = await inTerminal(['bogus']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.text, /^\x1b\[31mError: unknown command "bogus" for "etcdctl"\x1b\[39m\n/);
     const unhealthy = await inTerminal(['--endpoints=127.0.0.1:1', '--dial-timeout=200ms', 'endpoint', 'health']);
     assert.match(unhealthy.text, /^127\.0\.0\.1:1 \x1b\[31mis unhealthy\x1b\[39m: failed to commit proposal: /);
   });
@@ -104,6 +107,8 @@ describe('colours in a real terminal, none in pipes (real etcd)', () => {
       [['--color=never', 'member', 'list'], { FORCE_COLOR: '1' }],
       [['-w', 'table', 'member', 'list'], { NO_COLOR: '' }],
       [['member', 'list'], { TERM: 'dumb' }],
+      // A usage error after the flags parsed honours --color too.
+      [['--color=never', 'completion', 'tcsh'], {}],
       [['--endpoints=127.0.0.1:1', '--dial-timeout=200ms', 'get', 'x'], { NO_COLOR: '1' }],
     ] as [string[], Record<string, string>][]) {
       const r = await inTerminal(args[0].startsWith('--endpoints=127.0.0.1:1') ? args : [...flags, ...args], env);

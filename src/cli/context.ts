@@ -14,7 +14,7 @@ import { findSub, pathOf, type ParsedArgs } from './args.js';
 import { warnUnknownEnv } from './report.js';
 import { badArgs } from '../errors.js';
 import { colourMode, NO_PAINT, paintFor, type Paint } from '../io/colour.js';
-import type { JqFilter } from '../output/jq.js';
+import type { Sink } from '../io/types.js';
 
 /**
  * The context for running `parsed.def`; `prepare` sets up the output (--color,
@@ -48,7 +48,8 @@ export function createContext(
     warned = true;
   };
   let paint: Paint = NO_PAINT;
-  let jq: JqFilter | undefined;
+  /** With --jq, where the JSON printer writes: the filter, then stdout. */
+  let jqOut: Sink | undefined;
   const prepare = async () => {
     paint = await paintFor(io, env, colourMode(globals.color));
     if (globals.jq === '') return;
@@ -57,7 +58,8 @@ export function createContext(
       throw badArgs(`--jq filters the JSON output: it cannot be used with --write-out=${globals.writeOut}`);
     }
     globals.writeOut = 'json';
-    jq = await (await import('../output/jq.js')).JqFilter.compile(globals.jq);
+    const { JqFilter, JqSink } = await import('../output/jq.js');
+    jqOut = new JqSink(await JqFilter.compile(globals.jq), io.stdout, io.stderr);
   };
   let client: EtcdClient | undefined;
   let interrupted: Promise<NodeJS.Signals> | undefined;
@@ -105,7 +107,7 @@ export function createContext(
     },
     printer: (opts?: Partial<PrintOptions>): Printer => {
       warnOnce();
-      return makePrinter(globals, io, { paint, ...opts }, jq);
+      return makePrinter(globals, io, { paint, ...opts }, jqOut);
     },
     text: () => new printerFactory!.TextPrinter(io.stdout, io.stderr),
     get paint() {
@@ -144,10 +146,9 @@ export function createContext(
 
 let printerFactory: typeof import('../output/index.js') | undefined;
 /** Printers are loaded with the command; creating one validates --write-out. */
-function makePrinter(g: GlobalOptions, io: IO, opts: Partial<PrintOptions>, jq: JqFilter | undefined): Printer {
+function makePrinter(g: GlobalOptions, io: IO, opts: Partial<PrintOptions>, jqOut: Sink | undefined): Printer {
   if (!printerFactory) throw new Error('printers not loaded');
-  const out = jq && g.writeOut === 'json' ? printerFactory.jqSink(jq, io.stdout, io.stderr) : io.stdout;
-  return printerFactory.createPrinter(g.writeOut, out, { hex: g.hex, valueOnly: false, paint: NO_PAINT, ...opts }, io.stderr);
+  return printerFactory.createPrinter(g.writeOut, jqOut ?? io.stdout, { hex: g.hex, valueOnly: false, paint: NO_PAINT, ...opts }, io.stderr);
 }
 
 /** Loads the output layer; called once before commands run. */

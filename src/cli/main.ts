@@ -4,13 +4,13 @@
  * `Error: ...` output and exit code (report.ts).
  */
 import { ExitCode } from '../errors.js';
-import { GLOBAL_FLAGS } from '../config/globals.js';
+import { GLOBAL_FLAGS, resolveGlobals } from '../config/globals.js';
 import { renderHelp } from './help.js';
 import type { CommandDef } from './types.js';
 import type { IO } from '../io/types.js';
 import { linkParents, parseArgs, pathOf, UnknownCommandError, UsageError, type ParsedArgs } from './args.js';
 import { createContext } from './context.js';
-import { paintFor } from '../io/colour.js';
+import { colourMode, paintFor, type ColourMode, type Palette } from '../io/colour.js';
 import { refuseApiVersion, reportFailure, unknownCommand, usageFailure } from './report.js';
 
 /** Everything needed to run one invocation. */
@@ -32,8 +32,7 @@ export async function run(inv: Invocation): Promise<number> {
   try {
     parsed = parseArgs(root, inv.argv, env);
   } catch (err) {
-    // Before the flags are known, --color is taken to be auto.
-    const p = (await paintFor(io, env, 'auto')).err;
+    const p = await usagePalette(io, env);
     if (err instanceof UsageError) return usageFailure(io, err.def, err.message, p);
     if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word, p);
     throw err;
@@ -44,14 +43,14 @@ export async function run(inv: Invocation): Promise<number> {
   if (helpWanted || !def.run) {
     // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
     // (Words after `--` name no command: cobra shows the root's help for them.)
-    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], (await paintFor(io, env, 'auto')).err);
+    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], await usagePalette(io, env, parsed));
     io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
     return ExitCode.Success;
   }
 
   // cobra's Args, checked before anything runs (the message names the command by its path).
   const badArgs = def.checkArgs?.(args, [...pathOf(def), def].map((d) => d.name).join(' '));
-  if (badArgs !== undefined) return usageFailure(io, def, badArgs, (await paintFor(io, env, 'auto')).err);
+  if (badArgs !== undefined) return usageFailure(io, def, badArgs, await usagePalette(io, env, parsed));
 
   const { ctx, prepare, close } = createContext(root, parsed, env, io);
   try {
@@ -63,4 +62,21 @@ export async function run(inv: Invocation): Promise<number> {
   } finally {
     close();
   }
+}
+
+/**
+ * stderr's colours for a usage error: --color's when the flags parsed (a bad
+ * value, which is reported only when a command runs, counts as auto), auto
+ * when they did not.
+ */
+async function usagePalette(io: IO, env: NodeJS.ProcessEnv, parsed?: ParsedArgs): Promise<Palette> {
+  let mode: ColourMode = 'auto';
+  if (parsed) {
+    try {
+      mode = colourMode(resolveGlobals(parsed.globalCli, env).color);
+    } catch {
+      mode = 'auto';
+    }
+  }
+  return (await paintFor(io, env, mode)).err;
 }

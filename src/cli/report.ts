@@ -50,9 +50,10 @@ export function reportFailure(io: IO, err: unknown, p: Palette = PLAIN): number 
 
 /** A flag error: usage on stdout, the error twice on stderr (etcdctl 3.5's cobra does this), exit 1. */
 export function usageFailure(io: IO, def: CommandDef, message: string, p: Palette = PLAIN): number {
-  io.stderr.write(`${paintLines(`Error: ${message}`, p.error)}\n`);
+  const error = paintLines(`Error: ${message}`, p.error);
+  io.stderr.write(`${error}\n`);
   io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
-  io.stderr.write(`\n${paintLines(`Error: ${message}`, p.error)}\n`);
+  io.stderr.write(`\n${error}\n`);
   return ExitCode.Error;
 }
 

@@ -9,12 +9,6 @@ import { TablePrinter } from './table.js';
 
 export type { Printer, PrintOptions } from './printer.js';
 export { TextPrinter } from './text.js';
-import { JqSink, type JqFilter } from './jq.js';
-
-/** Where the JSON printer writes with --jq: the filter's results on `out`. */
-export function jqSink(filter: JqFilter, out: Sink, err: Sink): Sink {
-  return new JqSink(filter, out, err);
-}
 
 /** The printer for a --write-out value; an unknown name fails as etcdctl fails. */
 export function createPrinter(format: string, out: Sink, opts: PrintOptions, err: Sink = out): Printer {
