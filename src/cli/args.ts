@@ -6,7 +6,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { FlagValueError, parseFlagValue, parseGoBool, flagDisplayName, type FlagSpec, type FlagValue } from '../config/flags.js';
-import { GLOBAL_FLAGS, camel, envName } from '../config/globals.js';
+import { camel, envName } from '../config/globals.js';
+import { programOf } from './program.js';
 import type { CommandDef } from './types.js';
 import { argText } from './rawargs.js';
 import { goQuoteArg } from '../go/quote.js';
@@ -103,7 +104,7 @@ function findCommand(root: CommandDef, argv: string[], globals: FlagSpec[]): { d
  * place of `--` marked. pflag's own errors (bad boolean, unknown shorthand,
  * missing value) are raised here against the command argv names.
  */
-function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = GLOBAL_FLAGS): { argv: string[]; def: CommandDef } {
+function preprocess(root: CommandDef, argv: string[], globals: FlagSpec[] = programOf(root).globals): { argv: string[]; def: CommandDef } {
   const { def, used, stray } = findCommand(root, argv, globals);
   // cobra reports a word that names no command before it looks at any flag.
   if (def === root && stray !== undefined) throw new UnknownCommandError(stray);
@@ -238,7 +239,7 @@ function buildCommander(
   cmd.helpCommand(false);
   cmd.allowExcessArguments();
   cmd.argument('[args...]');
-  const own = parent || !withGlobals ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? [])] : GLOBAL_FLAGS;
+  const own = parent || !withGlobals ? [...(def.flags ?? []), ...(def.persistentFlags ?? []), ...pathOf(def).slice(1).flatMap((d) => d.persistentFlags ?? [])] : programOf(def).globals;
   addFlags(cmd, [...own, HELP_FLAG]);
   cmd.action((args: string[], _opts: unknown, self: Command) => onInvoke({ def, cmd: self, args }));
   for (const sub of def.subcommands ?? []) {
@@ -325,7 +326,9 @@ export function parseArgs(root: CommandDef, rawArgv: string[], env: NodeJS.Proce
   const local = readFlags(cmd, flagsOf(def));
   // Flags a parent shares with its subcommands (endpoint's --cluster) are
   // inherited, and etcdctl reads inherited flags from ETCDCTL_* too.
+  const readsEnv = programOf(root).readsEnv;
   for (const spec of pathOf(def).flatMap((d) => d.persistentFlags ?? [])) {
+    if (!readsEnv) break;
     const raw = env[envName(spec.name)];
     if (local.given.has(spec.name) || raw === undefined || raw === '') continue;
     try {
@@ -336,7 +339,7 @@ export function parseArgs(root: CommandDef, rawArgv: string[], env: NodeJS.Proce
   }
   const globalCli = new Map<string, FlagValue>();
   const helpWanted = cmd.getOptionValue('help') === true || program.getOptionValue('help') === true;
-  for (const spec of GLOBAL_FLAGS) {
+  for (const spec of programOf(root).globals) {
     const key = camel(spec.name);
     if (program.getOptionValueSource(key) === 'cli') globalCli.set(spec.name, program.getOptionValue(key) as FlagValue);
   }

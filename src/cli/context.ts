@@ -3,8 +3,8 @@
  * Context) for one run: the resolved global options, clients made on first
  * use and closed at the end, the printer for --write-out, help, interrupts.
  */
-import { GLOBAL_FLAGS, resolveGlobals, envName, type GlobalOptions } from '../config/globals.js';
-import { renderHelp } from './help.js';
+import { resolveGlobals, envName, type GlobalOptions } from '../config/globals.js';
+import { helpPage, programOf } from './program.js';
 import type { CommandDef, Context } from './types.js';
 import type { IO } from '../io/types.js';
 import { firstInterrupt } from '../io/interrupts.js';
@@ -124,12 +124,14 @@ export function createContext(
       }
       if (cur === root && path.length > 0) {
         // cobra prints the topic with Go's %#q: [`a` `b`], then the root's usage, whose
-        // help flag is not listed because the root is not the command being run.
+        // help flag is not listed because the root is not the command being run (etcdctl
+        // prints that usage on stdout; cobra's own usage function, etcdutl's, on stderr).
         io.stderr.write(`Unknown help topic [${path.map((p) => '`' + p + '`').join(' ')}]\n`);
-        io.stdout.write(renderHelp(root, [], GLOBAL_FLAGS, { helpFlag: false }));
+        if (programOf(root).help === 'cobra') io.stderr.write(helpPage(root));
+        else io.stdout.write(helpPage(root, { helpFlag: false }));
         return;
       }
-      io.stdout.write(renderHelp(cur, pathOf(cur), GLOBAL_FLAGS));
+      io.stdout.write(helpPage(cur));
     },
     get interrupted() {
       // Listened for from the first time a command asks.

@@ -46,7 +46,7 @@ export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpe
   const hasSubs = (def.subcommands?.length ?? 0) > 0;
   const useLine = isRoot
     ? `${def.use} [flags]`
-    : `${['etcdctl', ...names.slice(0, -1), def.use].join(' ')}${(hasSubs || def.run) && !def.disableFlagsInUseLine ? ' [flags]' : ''}`;
+    : `${[path[0].name, ...names.slice(0, -1), def.use].join(' ')}${(hasSubs || def.run) && !def.disableFlagsInUseLine ? ' [flags]' : ''}`;
   let t = `NAME:\n\t${fullName} - ${def.short}\n\nUSAGE:\n\t${useLine}\n`;
   if (isRoot) t += `\nVERSION:\n\t${ETCDCTL_VERSION}\n`;
   if (hasSubs) t += `\nAPI VERSION:\n\t${API_VERSION}\n`;

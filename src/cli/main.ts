@@ -4,8 +4,8 @@
  * `Error: ...` output and exit code (report.ts).
  */
 import { ExitCode } from '../errors.js';
-import { GLOBAL_FLAGS, resolveGlobals } from '../config/globals.js';
-import { renderHelp } from './help.js';
+import { resolveGlobals } from '../config/globals.js';
+import { helpPage, programOf } from './program.js';
 import type { CommandDef } from './types.js';
 import type { IO } from '../io/types.js';
 import { linkParents, parseArgs, pathOf, UnknownCommandError, UsageError, type ParsedArgs } from './args.js';
@@ -25,14 +25,17 @@ export async function run(inv: Invocation): Promise<number> {
   const { root, io, env } = inv;
   linkParents(root);
 
-  const refused = refuseApiVersion(io, env);
+  const program = programOf(root);
+  const refused = program.readsEnv ? refuseApiVersion(io, env) : undefined;
   if (refused !== undefined) return refused;
+  // etcdutl reads no ETCDCTL_* variable: the commands see an environment without them.
+  const flagEnv = program.readsEnv ? env : withoutEtcdctlVars(env);
 
   let parsed: ParsedArgs | undefined;
   try {
-    parsed = parseArgs(root, inv.argv, env);
+    parsed = parseArgs(root, inv.argv, flagEnv);
   } catch (err) {
-    const p = await usagePalette(io, env);
+    const p = await usagePalette(io, flagEnv);
     if (err instanceof UsageError) return usageFailure(io, err.def, err.message, p);
     if (err instanceof UnknownCommandError) return unknownCommand(io, root, err.word, p);
     throw err;
@@ -43,16 +46,19 @@ export async function run(inv: Invocation): Promise<number> {
   if (helpWanted || !def.run) {
     // A parent command alone (or with an unknown subcommand) shows its help, as etcdctl does.
     // (Words after `--` name no command: cobra shows the root's help for them.)
-    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], await usagePalette(io, env, parsed));
-    io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
+    if (def === root && args.length > 0 && dashAt !== 0 && !helpWanted) return unknownCommand(io, root, args[0], await usagePalette(io, flagEnv, parsed));
+    io.stdout.write(helpPage(def));
     return ExitCode.Success;
   }
 
   // cobra's Args, checked before anything runs (the message names the command by its path).
   const badArgs = def.checkArgs?.(args, [...pathOf(def), def].map((d) => d.name).join(' '));
-  if (badArgs !== undefined) return usageFailure(io, def, badArgs, await usagePalette(io, env, parsed));
+  if (badArgs !== undefined) return usageFailure(io, def, badArgs, await usagePalette(io, flagEnv, parsed));
+  // Then cobra's required flags.
+  const missing = (def.flags ?? []).filter((f) => f.required && !parsed!.flagsGiven.has(f.name)).map((f) => `"${f.name}"`);
+  if (missing.length > 0) return usageFailure(io, def, `required flag(s) ${missing.join(', ')} not set`, await usagePalette(io, flagEnv, parsed));
 
-  const { ctx, prepare, close } = createContext(root, parsed, env, io);
+  const { ctx, prepare, close } = createContext(root, parsed, flagEnv, io);
   try {
     await prepare();
     await def.run(ctx);
@@ -79,4 +85,11 @@ async function usagePalette(io: IO, env: NodeJS.ProcessEnv, parsed?: ParsedArgs)
     }
   }
   return (await paintFor(io, env, mode)).err;
+}
+
+/** The environment without ETCDCTL_* variables (for a program that reads none). */
+function withoutEtcdctlVars(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (!k.startsWith('ETCDCTL_')) out[k] = v;
+  return out;
 }

@@ -4,13 +4,13 @@
  * suggestions, and the warnings of unknown ETCDCTL_* variables.
  */
 import { EtcdctlError, ExitCode } from '../errors.js';
-import { GLOBAL_FLAGS, type GlobalOptions } from '../config/globals.js';
-import { renderHelp, sortedSubcommands } from './help.js';
+import type { GlobalOptions } from '../config/globals.js';
+import { sortedSubcommands } from './help.js';
+import { helpPage, programOf } from './program.js';
 import type { CommandDef } from './types.js';
 import type { IO } from '../io/types.js';
 import { argText } from './rawargs.js';
 import { goQuoteArg } from '../go/quote.js';
-import { pathOf } from './args.js';
 import { PLAIN, type Palette } from '../io/colour.js';
 
 /** ETCDCTL_API other than 3 (or unset) is refused: the message and exit code, or undefined to go on. */
@@ -48,12 +48,21 @@ export function reportFailure(io: IO, err: unknown, p: Palette = PLAIN): number 
   return ExitCode.Error;
 }
 
-/** A flag error: usage on stdout, the error twice on stderr (etcdctl 3.5's cobra does this), exit 1. */
+/**
+ * A flag error: the error twice on stderr with the usage between (etcdctl
+ * 3.5's cobra does this), exit 1. etcdctl's usage goes to stdout, followed by
+ * an empty line on stderr; cobra's own (etcdutl's) goes to stderr, followed
+ * by an empty line.
+ */
 export function usageFailure(io: IO, def: CommandDef, message: string, p: Palette = PLAIN): number {
   const error = paintLines(`Error: ${message}`, p.error);
   io.stderr.write(`${error}\n`);
-  io.stdout.write(renderHelp(def, pathOf(def), GLOBAL_FLAGS));
-  io.stderr.write(`\n${error}\n`);
+  if (programOf(def).help === 'cobra') {
+    io.stderr.write(`${helpPage(def)}\n${error}\n`);
+  } else {
+    io.stdout.write(helpPage(def));
+    io.stderr.write(`\n${error}\n`);
+  }
   return ExitCode.Error;
 }
 
@@ -61,10 +70,11 @@ export function usageFailure(io: IO, def: CommandDef, message: string, p: Palett
 export function unknownCommand(io: IO, root: CommandDef, word: string, p: Palette = PLAIN): number {
   const typed = argText(word);
   const sugg = suggestions(root, typed);
-  let msg = `unknown command ${goQuoteArg(word)} for "etcdctl"`;
+  const name = programOf(root).name;
+  let msg = `unknown command ${goQuoteArg(word)} for "${name}"`;
   if (sugg.length) msg += `\n\nDid you mean this?\n${sugg.map((s) => `\t${s}\n`).join('')}`;
   const error = paintLines(`Error: ${msg}`, p.error);
-  io.stderr.write(`${error}\nRun 'etcdctl --help' for usage.\n${error}\n`);
+  io.stderr.write(`${error}\nRun '${name} --help' for usage.\n${error}\n`);
   return ExitCode.Error;
 }
 

@@ -9,6 +9,7 @@ import type { Printer, PrintOptions } from '../output/printer.js';
 import type { IO } from '../io/types.js';
 import type { TextPrinter } from '../output/text.js';
 import type { Paint } from '../io/colour.js';
+import type { ProgramSpec } from './program.js';
 
 export interface Context {
   /** Positional arguments, with the `--` separator removed. */
@@ -51,7 +52,7 @@ export interface Context {
 
 export interface CommandDef {
   name: string;
-  /** The usage line after "etcdctl", e.g. "get [options] <key> [range_end]". */
+  /** The usage line after the program's name, e.g. "get [options] <key> [range_end]". */
   use: string;
   short: string;
   long?: string;
@@ -84,6 +85,8 @@ export interface CommandDef {
    * (with the usage, exit 1). `path` is the command's, e.g. "etcdctl completion".
    */
   checkArgs?: (args: string[], path: string) => string | undefined;
+  /** On a root: the program the tree is (etcdctl's when absent; see program.ts). */
+  program?: ProgramSpec;
   /** Set when the tree is assembled. */
   parent?: CommandDef;
 }

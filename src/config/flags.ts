@@ -20,6 +20,8 @@ export interface FlagSpec {
   hidden?: boolean;
   /** A global flag of etcdctl-ts's own: etcdctl's --debug dump does not list it. */
   ours?: boolean;
+  /** The command does not run without it (cobra's MarkFlagRequired): a usage error names it. */
+  required?: boolean;
 }
 
 /** bool → boolean; string → string; int → number; int64/uint64 → bigint; duration → ns number; stringSlice → string[]. */
