@@ -4,6 +4,7 @@
  */
 import type { Sink } from '../io/types.js';
 import { leaseExpiredText } from './lease.js';
+import { humanBytes } from '../go/humanize.js';
 
 /** user add / user passwd: the prompt for the password (prompt.ts prints it, and a newline after the answer). */
 export function passwordPrompt(name: string): string {
@@ -98,6 +99,14 @@ export class TextPrinter {
 
   defragFailed(ep: string, reason: string): void {
     this.err.write(`Failed to defragment etcd member[${ep}] (${reason})\n`);
+  }
+
+  /**
+   * defrag --data-dir: done. On stderr, where etcdutl logs its "finished
+   * defragmenting directory" (stdout stays empty, as etcdctl's and etcdutl's).
+   */
+  defragDataFinished(dataDir: string, db: string, sizeBefore: number, sizeAfter: number): void {
+    this.err.write(`Finished defragmenting etcd data[${dataDir}]: ${db} from ${humanBytes(sizeBefore)} to ${humanBytes(sizeAfter)}\n`);
   }
 
   /** check: the progress line, redrawn in place. */

@@ -20,8 +20,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type ElementFn } from './bbolt.js';
-import { BoltWriter, type BucketWriter, type PageOut } from './bbolt-writer.js';
+import { BoltError, IntegrityError } from './bbolt.js';
+import { BoltWriter, type PageOut } from './bbolt-writer.js';
+import { BucketReader, FileOut, bucketName, byBytes } from './copy.js';
 import { newCluster, type Member, type NewCluster } from './cluster.js';
 import { FileSource, type ByteSource } from './source.js';
 import { fileErrorText } from './status.js';
@@ -108,41 +109,6 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes pages to a file, gathering consecutive ones into large writes. */
-class FileOut implements PageOut {
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private start = 0;
-  private len = 0;
-
-  constructor(private readonly fd: number) {}
-
-  private flush(): void {
-    let off = 0;
-    while (off < this.len) off += fs.writeSync(this.fd, this.buf, off, this.len - off, this.start + off);
-    this.start += this.len;
-    this.len = 0;
-  }
-
-  writeAt(data: Buffer, pos: number): void {
-    if (pos !== this.start + this.len || this.len + data.length > this.buf.length) {
-      this.flush();
-      this.start = pos;
-    }
-    if (data.length > this.buf.length) {
-      let off = 0;
-      while (off < data.length) off += fs.writeSync(this.fd, data, off, data.length - off, pos + off);
-      this.start = pos + data.length;
-      return;
-    }
-    data.copy(this.buf, this.len);
-    this.len += data.length;
-  }
-
-  close(): void {
-    this.flush();
-  }
-}
-
 /** The snapshot's bytes without the trailer, after checking it (etcd's copyAndVerifyDB). */
 function checkTrailer(src: ByteSource, snapshotPath: string, skip: boolean): number {
   const size = src.size;
@@ -205,46 +171,16 @@ const ENSURE = ['cluster', 'key', 'lease', 'members', 'members_removed', 'meta']
  * consistent index set; returns the latest revision.
  */
 function rewriteDb(src: ByteSource, out: PageOut, cluster: NewCluster, opts: RestoreOptions): bigint {
-  const db = openBolt(src);
-  const walker = new TreeWalker(db);
-  const top: Array<{ name: Buffer; value: Buffer; flags: number }> = [];
-  walker.walkBucket(db.meta.root, (k, v, f) => top.push({ name: Buffer.from(k), value: Buffer.from(v), flags: f }), false);
-  if (walker.errors.length > 0) throw new IntegrityError(walker.errors);
-  const byName = new Map(top.map((t) => [t.name.toString('latin1'), t]));
-  const names = [...new Set([...top.map((t) => t.name.toString('latin1')), ...ENSURE])].sort((a, b) => Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')));
+  const source = new BucketReader(src);
+  const names = [...new Set([...source.names, ...ENSURE])].sort(byBytes);
 
-  const writer = new BoltWriter(out, db.pageSize);
+  const writer = new BoltWriter(out, source.db.pageSize);
   const N = BigInt(cluster.members.length);
   let latest = { main: 0n, sub: 0n };
   let bumped: bigint | undefined;
-  const problems: string[] = [];
-
-  /** Calls fn for each pair of a source bucket (none when it does not exist). */
-  const each = (name: string, fn: ElementFn) => {
-    const t = byName.get(name);
-    if (!t) return;
-    const rec = t.flags & 1 ? bucketRoot(t.value) : undefined;
-    if (!rec) {
-      problems.push(`${JSON.stringify(name)} is not a bucket`);
-      return;
-    }
-    if (rec.root === 0) {
-      const err = forEachInline(rec.inline!, fn);
-      if (err) problems.push(`bucket ${JSON.stringify(name)}: ${err}`);
-    } else {
-      walker.walkBucket(rec.root, fn, true);
-    }
-  };
-  const copy = (b: BucketWriter, name: string) => (k: Buffer, v: Buffer, f: number) => {
-    if (f & 1) {
-      problems.push(`bucket ${JSON.stringify(name)} holds a nested bucket, which etcd never writes`);
-      return;
-    }
-    b.put(k, v);
-  };
 
   for (const name of names) {
-    const b = writer.bucket(Buffer.from(name, 'latin1'));
+    const b = writer.bucket(bucketName(name));
     if (name === 'members') {
       // The old membership goes; the new members are written, keyed by their unpadded hex ID.
       const rows = cluster.members.map((m) => [m.id.toString(16), memberJSON(m)] as const).sort((x, y) => (x[0] < y[0] ? -1 : 1));
@@ -253,21 +189,16 @@ function rewriteDb(src: ByteSource, out: PageOut, cluster: NewCluster, opts: Res
       // emptied
     } else if (name === 'meta') {
       const kvs = new Map<string, Buffer>();
-      each(name, (k, v, f) => {
-        if (f & 1) problems.push('bucket "meta" holds a nested bucket, which etcd never writes');
-        else kvs.set(k.toString('latin1'), Buffer.from(v));
-      });
+      source.each(name, (k, v) => kvs.set(k.toString('latin1'), Buffer.from(v)));
       kvs.set('consistent_index', be64(N));
       kvs.set('term', be64(1n));
       if (bumped !== undefined) kvs.set('scheduledCompactRev', rev17(bumped));
-      const sorted = [...kvs].sort((x, y) => Buffer.compare(Buffer.from(x[0], 'latin1'), Buffer.from(y[0], 'latin1')));
-      for (const [k, v] of sorted) b.put(Buffer.from(k, 'latin1'), v);
+      for (const [k, v] of [...kvs].sort((x, y) => byBytes(x[0], y[0]))) b.put(bucketName(k), v);
     } else if (name === 'key') {
-      const put = copy(b, name);
-      each(name, (k, v, f) => {
+      source.each(name, (k, v) => {
         const r = revOf(k);
         if (r && (r.main > latest.main || (r.main === latest.main && r.sub > latest.sub))) latest = r;
-        put(k, v, f);
+        b.put(k, v);
       });
       if (opts.bumpRevision > 0n && opts.markCompacted) {
         bumped = latest.main + opts.bumpRevision;
@@ -275,11 +206,11 @@ function rewriteDb(src: ByteSource, out: PageOut, cluster: NewCluster, opts: Res
         b.put(rev17(bumped), Buffer.alloc(0));
       }
     } else {
-      each(name, copy(b, name));
+      source.each(name, (k, v) => b.put(k, v));
     }
     b.end();
   }
-  if (walker.errors.length > 0) throw new IntegrityError(walker.errors);
+  const problems = source.check();
   if (problems.length > 0) throw new RestoreError(`cannot restore this snapshot: ${problems[0]}`, problems.slice(1));
   writer.finish();
   return latest.main;
