@@ -12,7 +12,7 @@ import type {
 } from '../proto/types.gen.js';
 import { roleGetFields, roleListFields } from './auth.js';
 import { emptyKv } from './simple.js';
-import { snapshotStatusFields, type SnapshotStatus } from './snapshot.js';
+import { dbHashKVFields, snapshotStatusFields, type DbHashKV, type SnapshotStatus } from './snapshot.js';
 import type {
   LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
 } from '../proto/types.gen.js';
@@ -63,6 +63,7 @@ export class FieldsPrinter extends UnsupportedPrinter implements Printer {
   roleGrantPermission(_role: string, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
   roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, r: Reply<AuthHeaderResponse>): void { this.hdr(r.msg.header); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusFields(s)); }
+  dbHashKV(h: DbHashKV): void { this.out.write(dbHashKVFields(h)); }
 
   get(r: Reply<RangeResponse>): void {
     this.hdr(r.msg.header);

@@ -11,7 +11,7 @@ import type { Sink } from '../io/types.js';
 import { goJSON, goString } from '../go/json.js';
 import type { LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse } from '../proto/types.gen.js';
 import { leaseGrantJSON, leaseKeepAliveJSON, leaseListJSON, leaseTimeToLiveJSON } from './lease.js';
-import { snapshotStatusJSON, type SnapshotStatus } from './snapshot.js';
+import { dbHashKVJSON, snapshotStatusJSON, type DbHashKV, type SnapshotStatus } from './snapshot.js';
 import type { Decoded } from '../k8s/decode.js';
 import { decodedJSON } from '../k8s/render.js';
 
@@ -32,6 +32,7 @@ export class JsonPrinter extends MessagePrinter implements Printer {
   leaseList(r: Reply<LeaseLeasesResponse>): void { this.out.write(leaseListJSON(r.msg) + '\n'); }
   leaseKeepAlive(r: Reply<LeaseKeepAliveResponse>): void { this.out.write(leaseKeepAliveJSON(r.msg) + '\n'); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusJSON(s)); }
+  dbHashKV(h: DbHashKV): void { this.out.write(dbHashKVJSON(h)); }
 
   /**
    * get's JSON with a "decoded" member added to each kv. The parts around the

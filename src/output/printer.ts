@@ -17,7 +17,7 @@ import type {
 import type {
   LeaseGrantResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, LeaseLeasesResponse, LeaseKeepAliveResponse,
 } from '../proto/types.gen.js';
-import type { SnapshotStatus } from './snapshot.js';
+import type { DbHashKV, SnapshotStatus } from './snapshot.js';
 import type { Decoded } from '../k8s/decode.js';
 import { AlarmType } from '../proto/types.gen.js';
 import { PLAIN, type Paint, type Palette } from '../io/colour.js';
@@ -83,6 +83,8 @@ export interface Printer {
   roleRevokePermission(role: string, key: Buffer, end: Buffer, r: Reply<AuthHeaderResponse>): void;
   // snapshot (commands/snapshot.ts; the texts are in snapshot.ts)
   snapshotStatus(s: SnapshotStatus): void;
+  // etcdutl's hashkv (commands/etcdutl.ts)
+  dbHashKV(h: DbHashKV): void;
 }
 
 /** endpoint health's result for one endpoint. */
@@ -155,6 +157,7 @@ export class UnsupportedPrinter implements Printer {
   roleGrantPermission(_role: string, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   roleRevokePermission(_role: string, _key: Buffer, _end: Buffer, _r: Reply<AuthHeaderResponse>): void { throw unsupported(this.format); }
   snapshotStatus(_s: SnapshotStatus): void { throw unsupported(this.format); }
+  dbHashKV(_h: DbHashKV): void { throw unsupported(this.format); }
 }
 
 /** The rows etcdctl shows for a member list (simple and table formats); on a terminal, the status and a learner in colour. */

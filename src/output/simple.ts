@@ -18,7 +18,7 @@ import type {
 } from '../proto/types.gen.js';
 import { leaseGrantSimple, leaseKeepAliveSimple, leaseListSimple, leaseRevokeSimple, leaseTimeToLiveSimple } from './lease.js';
 import { authStatusSimple, nameLines, roleGetSimple, roleRevokeSimple, userGetSimple } from './auth.js';
-import { snapshotStatusSimple, type SnapshotStatus } from './snapshot.js';
+import { dbHashKVSimple, snapshotStatusSimple, type DbHashKV, type SnapshotStatus } from './snapshot.js';
 import { NO_PAINT, type Paint } from '../io/colour.js';
 import type { Decoded } from '../k8s/decode.js';
 import { decodedText } from '../k8s/render.js';
@@ -64,6 +64,7 @@ export class SimplePrinter extends UnsupportedPrinter implements Printer {
   roleGrantPermission(role: string, _r: Reply<AuthHeaderResponse>): void { this.line(`Role ${role} updated`); }
   roleRevokePermission(role: string, key: Buffer, end: Buffer, _r: Reply<AuthHeaderResponse>): void { this.out.write(roleRevokeSimple(role, key, end)); }
   snapshotStatus(s: SnapshotStatus): void { this.out.write(snapshotStatusSimple(s)); }
+  dbHashKV(h: DbHashKV): void { this.out.write(dbHashKVSimple(h)); }
 
   /** A key line (unless --print-value-only) and a value line, bytes as they are. */
   kv(kv: KeyValue): void {

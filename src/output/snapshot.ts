@@ -1,38 +1,71 @@
 /**
  * What the snapshot commands print: `snapshot status` in each format (etcdctl
- * 3.5 / etcdutl's printer), and `snapshot save`'s lines and its progress
+ * 3.5 / etcdutl's printer) and etcdutl's `hashkv`, and `snapshot save`'s lines and its progress
  * display on a terminal.
  */
 import { humanBytes } from '../go/humanize.js';
+import { goString } from '../go/json.js';
 import type { Sink } from '../io/types.js';
 
-/** The numbers of `snapshot status` (etcdutl's snapshot.Status). */
+/**
+ * The numbers of `snapshot status` (etcdutl's snapshot.Status). `version`,
+ * the storage version, is etcdutl 3.6's column ('' for a db of etcd before
+ * 3.6); absent, the output is 3.5's.
+ */
 export interface SnapshotStatus {
   hash: number;
   revision: bigint;
   totalKey: number;
   totalSize: number;
+  version?: string;
 }
 
 /** Header and row of the simple and table formats: the hash as %x, the size humanized. */
 export function snapshotStatusTable(s: SnapshotStatus): { header: string[]; rows: string[][] } {
+  const v36 = s.version !== undefined;
   return {
-    header: ['hash', 'revision', 'total keys', 'total size'],
-    rows: [[(s.hash >>> 0).toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize)]],
+    header: ['hash', 'revision', 'total keys', 'total size', ...(v36 ? ['version'] : [])],
+    rows: [[(s.hash >>> 0).toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize), ...(v36 ? [s.version!] : [])]],
   };
 }
 
 /** Go's json.Marshal of the Status struct, one line. */
 export function snapshotStatusJSON(s: SnapshotStatus): string {
-  return `{"hash":${s.hash >>> 0},"revision":${s.revision},"totalKey":${s.totalKey},"totalSize":${s.totalSize}}\n`;
+  const version = s.version !== undefined ? `,"version":${goString(s.version)}` : '';
+  return `{"hash":${s.hash >>> 0},"revision":${s.revision},"totalKey":${s.totalKey},"totalSize":${s.totalSize}${version}}\n`;
 }
 
 export function snapshotStatusFields(s: SnapshotStatus): string {
-  return `"Hash" : ${s.hash >>> 0}\n"Revision" : ${s.revision}\n"Keys" : ${s.totalKey}\n"Size" : ${s.totalSize}\n`;
+  const version = s.version !== undefined ? `"Version" : ${s.version}\n` : '';
+  return `"Hash" : ${s.hash >>> 0}\n"Revision" : ${s.revision}\n"Keys" : ${s.totalKey}\n"Size" : ${s.totalSize}\n${version}`;
 }
 
 export function snapshotStatusSimple(s: SnapshotStatus): string {
   return snapshotStatusTable(s).rows.map((r) => r.join(', ') + '\n').join('');
+}
+
+/** What etcdutl 3.6's `hashkv` prints (its HashKV struct). */
+export interface DbHashKV {
+  hash: number;
+  hashRevision: bigint;
+  compactRevision: bigint;
+}
+
+/** Header and row of the simple and table formats (the hash in decimal here). */
+export function dbHashKVTable(h: DbHashKV): { header: string[]; rows: string[][] } {
+  return { header: ['hash', 'hash revision', 'compact revision'], rows: [[String(h.hash >>> 0), String(h.hashRevision), String(h.compactRevision)]] };
+}
+
+export function dbHashKVJSON(h: DbHashKV): string {
+  return `{"hash":${h.hash >>> 0},"hashRevision":${h.hashRevision},"compactRevision":${h.compactRevision}}\n`;
+}
+
+export function dbHashKVFields(h: DbHashKV): string {
+  return `"Hash" : ${h.hash >>> 0}\n"Hash revision" : ${h.hashRevision}\n"Compact revision" : ${h.compactRevision}\n`;
+}
+
+export function dbHashKVSimple(h: DbHashKV): string {
+  return dbHashKVTable(h).rows.map((r) => r.join(', ') + '\n').join('');
 }
 
 function rate(bytes: number, ms: number): string {

@@ -8,7 +8,7 @@ import {
 import type { Sink } from '../io/types.js';
 import { renderTable } from '../go/tablewriter.js';
 import { NO_PAINT, type Palette } from '../io/colour.js';
-import { snapshotStatusTable, type SnapshotStatus } from './snapshot.js';
+import { dbHashKVTable, snapshotStatusTable, type DbHashKV, type SnapshotStatus } from './snapshot.js';
 
 export class TablePrinter extends UnsupportedPrinter {
   constructor(protected readonly out: Sink, protected readonly opts: PrintOptions) {
@@ -46,6 +46,11 @@ export class TablePrinter extends UnsupportedPrinter {
 
   snapshotStatus(s: SnapshotStatus): void {
     const { header, rows } = snapshotStatusTable(s);
+    this.draw(header, rows);
+  }
+
+  dbHashKV(h: DbHashKV): void {
+    const { header, rows } = dbHashKVTable(h);
     this.draw(header, rows);
   }
 }

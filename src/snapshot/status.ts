@@ -11,6 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import { BoltError, IntegrityError, TreeWalker, bucketRoot, forEachInline, openBolt, type BoltDb } from './bbolt.js';
 import { crc32c, crc32cCombine, makeJsCrc32c, nativeCrc32cModule } from './crc32c.js';
 import { FileSource, readFullyAt, type ByteSource } from './source.js';
+import { isTombstone, kvKey } from './mvcc.js';
 
 export interface DbStatus {
   /** CRC-32C of the contents (uint32). */
@@ -21,6 +22,15 @@ export interface DbStatus {
   totalKey: number;
   /** Bytes of the database: high-water mark × page size. */
   totalSize: number;
+  /** etcdutl 3.6's total keys: the user keys that are live at the last revision (when asked for). */
+  liveKeys?: number;
+  /** meta's storageVersion as stored (etcd 3.6+ writes it), when there is one. */
+  storageVersion?: string;
+}
+
+export interface StatusOptions {
+  /** Also count the live user keys (decodes every value of `key`). */
+  liveKeys?: boolean;
 }
 
 /** What the status hash is computed over, piece by piece, in order. */
@@ -37,17 +47,17 @@ class RunningCrc implements Hasher {
 }
 
 /** Computes the status of the database in `src`; throws BoltError or IntegrityError. */
-export function dbStatus(src: ByteSource): DbStatus {
+export function dbStatus(src: ByteSource, opts: StatusOptions = {}): DbStatus {
   const crc = new RunningCrc();
-  const { revision, totalKey, totalSize } = statusOf(openBolt(src), crc);
-  return { hash: crc.hash, revision, totalKey, totalSize };
+  const rest = statusOf(openBolt(src), crc, opts);
+  return { hash: crc.hash, ...rest };
 }
 
 /**
  * Everything but the hash, which goes to `hasher`. The walk hands out views of
  * the pages it read (never copies), in the order etcdutl hashes them.
  */
-function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
+function statusOf(db: BoltDb, hasher: Hasher, opts: StatusOptions): Omit<DbStatus, 'hash'> {
   const walker = new TreeWalker(db);
   // The root bucket's elements are the top-level buckets (small: names and bucket records).
   const top: Array<{ name: Buffer; value: Buffer; flags: number }> = [];
@@ -58,6 +68,10 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   let totalKey = 0;
   let notBucket: string | undefined;
   let badRevision: string | undefined;
+  let badValue: string | undefined;
+  let storageVersion: string | undefined;
+  // etcdutl 3.6's count: a put adds its user key, a tombstone removes it.
+  const live = opts.liveKeys ? new Set<string>() : undefined;
   const problems: string[] = [];
   for (const { name, value, flags } of top) {
     const rec = flags & 1 ? bucketRoot(value) : undefined;
@@ -67,6 +81,7 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
     }
     hasher.add(name);
     const isKey = name.length === 3 && name.toString('latin1') === 'key';
+    const isMeta = name.length === 4 && name.toString('latin1') === 'meta';
     const each = (k: Buffer, v: Buffer, f: number) => {
       hasher.add(k);
       // A nested bucket is seen with an empty value, as bbolt's ForEach gives it.
@@ -74,6 +89,14 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
       if (isKey) {
         if (k.length < 8) badRevision ??= k.toString('hex');
         else lastRevisionKey = k;
+        if (live) {
+          const user = kvKey(v);
+          if (user === undefined) badValue ??= k.toString('hex');
+          else if (isTombstone(k)) live.delete(user.toString('latin1'));
+          else live.add(user.toString('latin1'));
+        }
+      } else if (isMeta && k.length === 14 && k.toString('latin1') === 'storageVersion') {
+        storageVersion = v.toString('latin1');
       }
       totalKey++;
     };
@@ -89,8 +112,13 @@ function statusOf(db: BoltDb, hasher: Hasher): Omit<DbStatus, 'hash'> {
   if (errors.length > 0) throw new IntegrityError(errors);
   if (notBucket !== undefined) throw new BoltError(`cannot get hash of bucket ${notBucket}`);
   if (badRevision !== undefined) throw new BoltError(`cannot parse revision key ${badRevision} in bucket "key"`);
+  if (badValue !== undefined) throw new BoltError(`cannot unmarshal the value of revision key ${badValue} in bucket "key"`);
   const revision = lastRevisionKey ? lastRevisionKey.readBigInt64BE(0) : 0n;
-  return { revision, totalKey, totalSize: db.meta.pgid * db.pageSize };
+  return {
+    revision, totalKey, totalSize: db.meta.pgid * db.pageSize,
+    ...(live ? { liveKeys: live.size } : {}),
+    ...(storageVersion !== undefined ? { storageVersion } : {}),
+  };
 }
 
 /** Go's text for a failed file operation: `<op> <path>: <reason>`. */
@@ -136,7 +164,7 @@ const PARALLEL_MIN = 32 * 1024 * 1024;
 const IN_MEMORY_MAX = 2 * 1024 * 1024 * 1024;
 
 /** The status of the db file at `path`. */
-export async function fileStatus(path: string, opts: { parallelMin?: number } = {}): Promise<DbStatus> {
+export async function fileStatus(path: string, opts: StatusOptions & { parallelMin?: number } = {}): Promise<DbStatus> {
   statFile(path);
   let fd: number;
   try {
@@ -146,8 +174,8 @@ export async function fileStatus(path: string, opts: { parallelMin?: number } = 
   }
   try {
     const size = fs.fstatSync(fd).size;
-    if (size >= (opts.parallelMin ?? PARALLEL_MIN) && size <= IN_MEMORY_MAX) return await inMemoryStatus(fd, size);
-    return dbStatus(new FileSource(fd, path));
+    if (size >= (opts.parallelMin ?? PARALLEL_MIN) && size <= IN_MEMORY_MAX) return await inMemoryStatus(fd, size, opts);
+    return dbStatus(new FileSource(fd, path), opts);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (typeof e?.code === 'string' && e.syscall === 'read') throw new FileError(fileErrorText('read', path, err));
@@ -171,7 +199,7 @@ export async function fileStatus(path: string, opts: { parallelMin?: number } = 
  * started, from the last one back; each batch has its own CRC, and the CRCs
  * are joined in order.
  */
-async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
+async function inMemoryStatus(fd: number, size: number, opts: StatusOptions): Promise<DbStatus> {
   const shared = new SharedArrayBuffer(size);
   const maxBatches = Math.ceil(size / BATCH) + 2;
   const claims = new Int32Array(new SharedArrayBuffer(4 * maxBatches));
@@ -186,7 +214,7 @@ async function inMemoryStatus(fd: number, size: number): Promise<DbStatus> {
   try {
     const buf = Buffer.from(shared);
     const batches = new Batcher(buf, (b, index) => worker.send(b, index));
-    const rest = statusOf(openBolt(new LoadOnDemand(fd, buf, blocks)), batches);
+    const rest = statusOf(openBolt(new LoadOnDemand(fd, buf, blocks)), batches, opts);
     readAhead.stop();
     batches.flush();
     const all = batches.done;
