@@ -12,7 +12,7 @@ import { ClusterConfigError } from '../src/snapshot/cluster.js';
 import { GrpcError, rpcErrorText } from '../src/client/status.js';
 
 /** A failure of the snapshot code as etcdctl reports it: `Error: <message>`, exit 1. */
-function snapshotError(err: unknown, code: number = ExitCode.Error): unknown {
+export function snapshotError(err: unknown, code: number = ExitCode.Error): unknown {
   if (err instanceof BoltError) return new EtcdctlError(err.message, code, err.hints);
   if (err instanceof IntegrityError || err instanceof FileError) return new EtcdctlError(err.message, code);
   return err;

@@ -1,6 +1,6 @@
-// Bundles the CLI into one CommonJS file, dist/bundle/cli.cjs, and warms a V8
-// code cache for it (dist/bundle/cli.cjs.cache) that bin/run-bundle.cjs hands
-// to V8 when it loads the bundle. One file instead of dozens, and no
+// Bundles the CLI into one CommonJS file, dist/bundle/cli.cjs, and etcdutl-ts
+// into another, dist/bundle/etcdutl.cjs, and warms a V8 code cache for each
+// (<bundle>.cache) that bin/run-bundle.cjs hands to V8 when it loads one. One file instead of dozens, and no
 // compiling on every run, are most of what keeps start-up close to
 // `node -e 0`; `npm run bench` measures it. (Splitting into lazily loaded
 // chunks was measured too: it helps `version` but makes `get` slower.)
@@ -35,8 +35,15 @@ const jqBesideBundle = {
 };
 const JQ_WEB = 'node_modules/jq-web';
 
-const result = await build({
-  entryPoints: ['src/cli.ts'],
+/** The bundles: their entry points and the programs that run them. */
+const BUNDLES = [
+  { entry: 'src/cli.ts', out: 'dist/bundle/cli.cjs', bin: 'bin/etcdctl-ts.js' },
+  { entry: 'src/etcdutl.ts', out: 'dist/bundle/etcdutl.cjs', bin: 'bin/etcdutl-ts.js' },
+];
+
+const results = [];
+for (const bundle of BUNDLES) results.push(await build({
+  entryPoints: [bundle.entry],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -46,23 +53,25 @@ const result = await build({
   supported: { 'dynamic-import': false },
   // Native (a .node binary per platform): required at run time from node_modules, if there.
   external: ['@node-rs/crc32', '@node-rs/crc32-*'],
-  outfile: 'dist/bundle/cli.cjs',
+  outfile: bundle.out,
   logLevel: 'warning',
   write: false,
   metafile: true,
   plugins: [lazyChildProcessInCommander, jqBesideBundle],
-});
+}));
 // Written under a temporary name and renamed, so that a CLI starting meanwhile
 // never loads half a bundle.
 mkdirSync('dist/bundle', { recursive: true });
-writeFileSync('dist/bundle/cli.cjs.tmp', result.outputFiles[0].contents);
-renameSync('dist/bundle/cli.cjs.tmp', 'dist/bundle/cli.cjs');
+BUNDLES.forEach((bundle, i) => {
+  writeFileSync(`${bundle.out}.tmp`, results[i].outputFiles[0].contents);
+  renameSync(`${bundle.out}.tmp`, bundle.out);
+});
 copyFileSync(`${JQ_WEB}/jq.wasm`, 'dist/bundle/jq.wasm');
 copyFileSync(`${JQ_WEB}/jq.js`, 'dist/bundle/jq.cjs');
 
 // The licences of the packages bundled in, shipped beside the bundle.
 const packages = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of results.flatMap((r) => Object.keys(r.metafile.inputs))) {
   const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) packages.add(m[1]);
 }
@@ -78,10 +87,14 @@ writeFileSync('dist/bundle/THIRD-PARTY-LICENSES.txt', notices.join('\n' + '-'.re
 // Run a few commands that need no server so that the functions they use are
 // compiled, then keep V8's code for all of it. A refused connection walks
 // the client up to the network.
-rmSync('dist/bundle/cli.cjs.cache', { force: true });
-const runs = [['help', 'get'], ['version'], ['--endpoints=127.0.0.1:1', '--dial-timeout=200ms', 'get', 'foo', '--prefix']];
+const runs = [
+  ['bin/etcdctl-ts.js', 'help', 'get'], ['bin/etcdctl-ts.js', 'version'],
+  ['bin/etcdctl-ts.js', '--endpoints=127.0.0.1:1', '--dial-timeout=200ms', 'get', 'foo', '--prefix'],
+  ['bin/etcdutl-ts.js', 'help', 'snapshot', 'status'], ['bin/etcdutl-ts.js', 'version'], ['bin/etcdutl-ts.js', 'hashkv', 'dist/bundle'],
+];
+for (const bundle of BUNDLES) rmSync(`${bundle.out}.cache`, { force: true });
 for (const args of runs) {
-  spawnSync(process.execPath, ['bin/etcdctl-ts.js', ...args], {
+  spawnSync(process.execPath, args, {
     env: { ...process.env, ETCDCTL_TS_WRITE_CODE_CACHE: '1' },
     stdio: 'ignore',
   });

@@ -127,7 +127,7 @@ export function createContext(
         // help flag is not listed because the root is not the command being run (etcdctl
         // prints that usage on stdout; cobra's own usage function, etcdutl's, on stderr).
         io.stderr.write(`Unknown help topic [${path.map((p) => '`' + p + '`').join(' ')}]\n`);
-        if (programOf(root).help === 'cobra') io.stderr.write(helpPage(root));
+        if (programOf(root).help === 'cobra') io.stderr.write(helpPage(root, { helpFlag: false }));
         else io.stdout.write(helpPage(root, { helpFlag: false }));
         return;
       }

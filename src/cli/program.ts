@@ -45,6 +45,6 @@ function ancestors(def: CommandDef): CommandDef[] {
 export function helpPage(def: CommandDef, opts: { helpFlag?: boolean } = {}): string {
   const program = programOf(def);
   const path = ancestors(def);
-  if (program.help === 'cobra') return cobraUsage(def, path, program.globals);
+  if (program.help === 'cobra') return cobraUsage(def, path, program.globals, opts);
   return renderHelp(def, path, program.globals, opts);
 }

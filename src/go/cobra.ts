@@ -68,8 +68,13 @@ function isAvailable(def: CommandDef): boolean {
   return def.run !== undefined || (def.subcommands ?? []).some(isAvailable);
 }
 
-/** The usage page of `def`, whose ancestors (root first) are `path`; `globals` are the root's persistent flags. */
-export function cobraUsage(def: CommandDef, path: CommandDef[], globals: FlagSpec[]): string {
+/**
+ * The usage page of `def`, whose ancestors (root first) are `path`; `globals`
+ * are the root's persistent flags. `helpFlag: false` leaves out -h (cobra
+ * adds it only to the command being run: the root's page that `help
+ * <unknown>` prints has none).
+ */
+export function cobraUsage(def: CommandDef, path: CommandDef[], globals: FlagSpec[], opts: { helpFlag?: boolean } = {}): string {
   const commandPath = [...path, def].map((d) => d.name).join(' ');
   const parentPath = path.map((d) => d.name).join(' ');
   const isRoot = path.length === 0;
@@ -93,8 +98,8 @@ export function cobraUsage(def: CommandDef, path: CommandDef[], globals: FlagSpe
       if (isAvailable(s) || s.name === 'help') t += `\n  ${s.name.padEnd(pad)} ${s.short}`;
     }
   }
-  const local = [...(isRoot ? globals : []), ...(def.flags ?? []), ...(def.persistentFlags ?? []), helpFlag];
-  t += `\n\nFlags:\n${flagUsages(local).trimEnd()}`;
+  const local = [...(isRoot ? globals : []), ...(def.flags ?? []), ...(def.persistentFlags ?? []), ...(opts.helpFlag === false ? [] : [helpFlag])];
+  if (local.some((f) => !f.hidden)) t += `\n\nFlags:\n${flagUsages(local).trimEnd()}`;
   const inherited = isRoot ? [] : [...globals, ...path.slice(1).flatMap((d) => d.persistentFlags ?? [])];
   if (inherited.some((f) => !f.hidden)) t += `\n\nGlobal Flags:\n${flagUsages(inherited).trimEnd()}`;
   if (hasSubs) t += `\n\nUse "${commandPath} [command] --help" for more information about a command.`;

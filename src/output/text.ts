@@ -42,8 +42,9 @@ export class TextPrinter {
     this.out.write(text);
   }
 
-  version(etcdctl: string, api: string): void {
-    this.out.write(`etcdctl version: ${etcdctl}\nAPI version: ${api}\n`);
+  /** version: `program` is etcdctl or etcdutl. */
+  version(version: string, api: string, program = 'etcdctl'): void {
+    this.out.write(`${program} version: ${version}\nAPI version: ${api}\n`);
   }
 
   /** txn -i's section prompts. */
