@@ -23,16 +23,22 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     writeFileSync(path.join(project, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}\n');
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, tgz)], { cwd: project, stdio: 'pipe' });
     const installed = readdirSync(path.join(project, 'node_modules', 'etcdctl-ts', 'dist', 'bundle')).sort();
-    assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache', 'jq.cjs', 'jq.wasm']);
+    assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache', 'etcdutl.cjs', 'etcdutl.cjs.cache', 'jq.cjs', 'jq.wasm']);
     const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
     assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
+    // The second program, etcdutl-ts, with its own bundle.
+    const utilVersion = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdutl-ts'), ['version'], { encoding: 'utf8' });
+    assert.equal(utilVersion, 'etcdutl version: 3.6.0\nAPI version: 3.6\n');
     // snapshot status needs CRC-32C: @node-rs/crc32, required at run time (the bundle does not
     // contain it) from the install's node_modules, or the JavaScript CRC when it is not there.
     const db = path.join(dir, 'small.db');
-    const file = writeBolt([[Buffer.from('key'), [[Buffer.from('00000000000000025f0000000000000000', 'hex'), Buffer.from('v')]]]]);
+    const file = writeBolt([[Buffer.from('key'), [[Buffer.from('00000000000000025f0000000000000000', 'hex'), Buffer.from('0a0161', 'hex')]]]]);
     writeFileSync(db, file);
     const status = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['snapshot', 'status', db, '-w', 'json'], { encoding: 'utf8' });
     assert.equal(status, snapshotStatusJSON(dbStatus(new BufferSource(file))));
+    const utilStatus = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdutl-ts'), ['snapshot', 'status', db, '-w', 'json'], { encoding: 'utf8' });
+    const s = dbStatus(new BufferSource(file), { liveKeys: true });
+    assert.equal(utilStatus, snapshotStatusJSON({ ...s, totalKey: s.liveKeys!, version: '' }));
     // --jq: jq-web's loader and wasm, shipped beside the bundle.
     const keys = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['snapshot', 'status', db, '--jq', '.totalKey'], { encoding: 'utf8' });
     assert.equal(keys, `${dbStatus(new BufferSource(file)).totalKey}\n`);

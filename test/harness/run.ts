@@ -12,6 +12,7 @@ export const REAL_ETCDCTL = process.env.REAL_ETCDCTL || '/usr/bin/etcdctl';
 /** Repository root: found by walking up from this (compiled) file to the package.json of etcdctl-ts. */
 export const REPO_ROOT: string = findRepoRoot();
 export const OUR_BIN: string = path.join(REPO_ROOT, 'bin', 'etcdctl-ts.js');
+export const OUR_UTIL_BIN: string = path.join(REPO_ROOT, 'bin', 'etcdutl-ts.js');
 
 function findRepoRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url)); // <repo>/dist/test/harness
@@ -135,6 +136,11 @@ export function runReal(args: string[], opts: RunOptions = {}): Promise<RunResul
 /** Runs our CLI (node <repo>/bin/etcdctl-ts.js) with a clean ETCDCTL_* environment. */
 export function runOurs(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return runCommand(process.execPath, [OUR_BIN, ...args], opts);
+}
+
+/** Runs our etcdutl-ts (node <repo>/bin/etcdutl-ts.js) with a clean ETCDCTL_* environment. */
+export function runUtil(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [OUR_UTIL_BIN, ...args], opts);
 }
 
 /**
