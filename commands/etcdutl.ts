@@ -4,12 +4,11 @@
  * one global flag (-w/--write-out), no ETCDCTL_* variables and cobra's
  * default usage pages. The work is shared with etcdctl-ts's commands.
  */
-import fs from 'node:fs';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import type { ProgramSpec } from '../src/cli/program.js';
 import { GLOBAL_FLAGS } from '../src/config/globals.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
-import { FileError, fileStatus, statFile } from '../src/snapshot/status.js';
+import { fileStatus } from '../src/snapshot/status.js';
 import { goSemver } from '../src/go/semver.js';
 import { restoreCommand, snapshotError } from './snapshot.js';
 import { defragOffline } from './maintenance.js';
@@ -53,29 +52,10 @@ async function runStatus(ctx: Context): Promise<void> {
 /** hashkv <file>: the db file, a saved snapshot, or (ours) a data dir, whose member/snap/db is read. */
 async function runHashKV(ctx: Context): Promise<void> {
   const printer = ctx.printer();
-  const { HashKVError, hashKV } = await import('../src/snapshot/hashkv.js');
-  const { FileSource } = await import('../src/snapshot/source.js');
-  const { backendPath } = await import('../src/snapshot/defrag.js');
-  let file = ctx.args[0];
+  const { HashKVError, fileHashKV } = await import('../src/snapshot/hashkv.js');
   let h;
   try {
-    statFile(file);
-    if (fs.statSync(file).isDirectory()) {
-      file = backendPath(file);
-      statFile(file);
-    }
-    let src;
-    try {
-      src = FileSource.open(file);
-    } catch (err) {
-      const { fileErrorText } = await import('../src/snapshot/status.js');
-      throw new FileError(fileErrorText('open', file, err));
-    }
-    try {
-      h = hashKV(src, ctx.flags.rev as bigint);
-    } finally {
-      src.close();
-    }
+    h = fileHashKV(ctx.args[0], ctx.flags.rev as bigint);
   } catch (err) {
     if (err instanceof HashKVError) throw new EtcdctlError(err.message, ExitCode.Error);
     throw snapshotError(err);

@@ -23,10 +23,13 @@
  * db is read once when it was never compacted, else twice (the first time to
  * find those revisions; the user's key is read from each value).
  */
-import { TreeWalker, openBolt, bucketRoot, forEachInline, IntegrityError, BoltError } from './bbolt.js';
+import fs from 'node:fs';
 import { crc32c } from './crc32c.js';
+import { BucketReader } from './copy.js';
+import { backendPath } from './defrag.js';
 import { isTombstone, kvKey, revMain } from './mvcc.js';
-import type { ByteSource } from './source.js';
+import { FileSource, type ByteSource } from './source.js';
+import { FileError, fileErrorText, statFile } from './status.js';
 
 export interface KvHash {
   hash: number;
@@ -45,23 +48,6 @@ export const ERR_FUTURE_REV = 'mvcc: required revision is a future revision';
 
 const KEY = Buffer.from('key');
 
-/** The top-level bucket `name`'s pairs, or nothing when it is absent. */
-function bucketEach(walker: TreeWalker, top: Map<string, { value: Buffer; flags: number }>, name: string, fn: (k: Buffer, v: Buffer) => void): void {
-  const t = top.get(name);
-  if (!t) return;
-  const rec = t.flags & 1 ? bucketRoot(t.value) : undefined;
-  if (!rec) throw new BoltError(`${JSON.stringify(name)} is not a bucket`);
-  const visit = (k: Buffer, v: Buffer, f: number) => {
-    if (!(f & 1)) fn(k, v);
-  };
-  if (rec.root === 0) {
-    const err = forEachInline(rec.inline!, visit);
-    if (err) throw new IntegrityError([`bucket ${JSON.stringify(name)}: ${err}`]);
-  } else {
-    walker.walkBucket(rec.root, visit, false);
-  }
-}
-
 /** A meta value that is a revision key: its main revision. */
 function metaRev(v: Buffer | undefined): bigint | undefined {
   return v && v.length >= 8 ? v.readBigInt64BE(0) : undefined;
@@ -69,16 +55,17 @@ function metaRev(v: Buffer | undefined): bigint | undefined {
 
 /** The history hash at `rev` (0: the current revision) of the db in `src`. */
 export function hashKV(src: ByteSource, rev: bigint): KvHash {
-  const db = openBolt(src);
-  const walker = new TreeWalker(db);
-  const top = new Map<string, { value: Buffer; flags: number }>();
-  walker.walkBucket(db.meta.root, (k, v, f) => top.set(k.toString('latin1'), { value: Buffer.from(v), flags: f }), false);
-  const each = (name: string, fn: (k: Buffer, v: Buffer) => void) => {
-    const w = new TreeWalker(db);
-    bucketEach(w, top, name, fn);
-    if (w.errors.length > 0) throw new IntegrityError(w.errors);
+  const source = new BucketReader(src);
+  const readers = [source];
+  /** Pairs of bucket `name`; a second walk of a bucket needs a reader of its own. */
+  const each = (name: string, fn: (k: Buffer, v: Buffer) => void, again = false) => {
+    if (again) readers.push(new BucketReader(src));
+    readers[readers.length - 1].each(name, fn);
+    for (const r of readers) {
+      const problems = r.check();
+      if (problems.length > 0) throw new HashKVError(`cannot hash this db: ${problems[0]}`);
+    }
   };
-  if (walker.errors.length > 0) throw new IntegrityError(walker.errors);
 
   let finished: bigint | undefined;
   let scheduled: bigint | undefined;
@@ -133,7 +120,7 @@ export function hashKV(src: ByteSource, rev: bigint): KvHash {
     if (main <= compactRev && keepsAny && kept![index] !== 1) return;
     if (main === compactRev && isTombstone(k)) return;
     hash = crc32c(v, crc32c(k, hash));
-  });
+  }, kept !== undefined);
   if (kept !== undefined && seen !== count) throw new HashKVError('the key bucket changed while it was read');
 
   let current = lastMain;
@@ -141,4 +128,24 @@ export function hashKV(src: ByteSource, rev: bigint): KvHash {
   if (rev > 0n && rev < compactRev) throw new HashKVError(ERR_COMPACTED);
   if (rev > 0n && rev > current) throw new HashKVError(ERR_FUTURE_REV);
   return { hash, hashRevision: rev > 0n ? rev : current, compactRevision: compactRev, currentRevision: current };
+}
+
+/** hashKV of a db file, a saved snapshot, or a data dir's member/snap/db. */
+export function fileHashKV(file: string, rev: bigint): KvHash {
+  statFile(file);
+  if (fs.statSync(file).isDirectory()) {
+    file = backendPath(file);
+    statFile(file);
+  }
+  let src: FileSource;
+  try {
+    src = FileSource.open(file);
+  } catch (err) {
+    throw new FileError(fileErrorText('open', file, err));
+  }
+  try {
+    return hashKV(src, rev);
+  } finally {
+    src.close();
+  }
 }
