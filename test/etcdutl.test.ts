@@ -25,6 +25,10 @@ import { humanBytes } from '../src/go/humanize.js';
 import { renderTable } from '../src/go/tablewriter.js';
 import { writeBolt } from '../src/snapshot/bbolt-writer.js';
 import { goSemver } from '../src/go/semver.js';
+import { hashKV } from '../src/snapshot/hashkv.js';
+import { BufferSource } from '../src/snapshot/source.js';
+import { crc32c } from '../src/snapshot/crc32c.js';
+import { dbStatus, fileStatus } from '../src/snapshot/status.js';
 
 const T = { timeout: 120_000 };
 const ok = (r: RunResult, what: string) => assert.equal(r.code, 0, `${what}: ${stripZapLines(r.stderr)}${r.stdout}`);
@@ -226,6 +230,70 @@ describe('etcdutl-ts: the command line (no server)', () => {
         assert.match((await runUtil(['snapshot', 'status', file, '-w', 'fields'])).stdout.toString(), /"Version" : \n$/);
       }
       assert.deepEqual(out(await runUtil(['snapshot', 'status', path.join(dir, 'none.db')])), [1, '', `Error: stat ${path.join(dir, 'none.db')}: no such file or directory\n`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('hashkv: which revisions a compacted history hashes, revision by revision', () => {
+    const rev = (main: number, tomb = false) => {
+      const b = Buffer.alloc(tomb ? 18 : 17);
+      b.writeBigInt64BE(BigInt(main), 0);
+      b[8] = 0x5f;
+      if (tomb) b[17] = 0x74;
+      return b;
+    };
+    const kv = (key: string, value: string) => Buffer.concat([Buffer.from([0x0a, key.length]), Buffer.from(key), Buffer.from([0x2a, value.length]), Buffer.from(value)]);
+    // After a compaction at 5 (which keeps a tombstone at the compacted revision, as etcd 3.5.16+ does):
+    const a4: [Buffer, Buffer] = [rev(4), kv('a', '2')];
+    const b5: [Buffer, Buffer] = [rev(5, true), kv('b', '')];
+    const c6: [Buffer, Buffer] = [rev(6), kv('c', '1')];
+    const a7: [Buffer, Buffer] = [rev(7), kv('a', '3')];
+    const db = (meta: Array<[string, number]>) => new BufferSource(writeBolt([
+      [Buffer.from('key'), [a4, b5, c6, a7]],
+      [Buffer.from('meta'), meta.map(([k, r]) => [Buffer.from(k), rev(r)] as [Buffer, Buffer])],
+    ]));
+    const expect = (pairs: Array<[Buffer, Buffer]>) => crc32c(Buffer.concat([Buffer.from('key'), ...pairs.flat()]));
+    for (const meta of [[['finishedCompactRev', 5], ['scheduledCompactRev', 5]], [['scheduledCompactRev', 5]]] as Array<Array<[string, number]>>) {
+      const src = db(meta);
+      // At 7 (the latest): a's newest revision is 7, so its 4 goes; c's 6 is past the compaction.
+      assert.deepEqual(hashKV(src, 0n), { hash: expect([c6, a7]), hashRevision: 7n, compactRevision: 5n, currentRevision: 7n });
+      assert.equal(hashKV(src, 7n).hash, expect([c6, a7]));
+      // At 6, a's newest revision is 4: kept. b's is a tombstone: never kept.
+      assert.equal(hashKV(src, 6n).hash, expect([a4, c6]));
+      // At the compacted revision itself (3.6; etcd 3.4 refuses it).
+      assert.equal(hashKV(src, 5n).hash, expect([a4]));
+      assert.throws(() => hashKV(src, 4n), { message: 'mvcc: required revision has been compacted' });
+      assert.throws(() => hashKV(src, 8n), { message: 'mvcc: required revision is a future revision' });
+    }
+    // Never compacted: every revision up to the one asked for, tombstones included.
+    const plain = db([]);
+    assert.deepEqual(hashKV(plain, 0n), { hash: expect([a4, b5, c6, a7]), hashRevision: 7n, compactRevision: -1n, currentRevision: 7n });
+    assert.equal(hashKV(plain, 5n).hash, expect([a4, b5]));
+    assert.equal(hashKV(plain, 1n).hash, expect([]));
+  });
+
+  test('snapshot status counts the same live keys read on one thread or with the worker', T, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etcdutl-ts-live-'));
+    try {
+      const rows: Array<[Buffer, Buffer]> = [];
+      for (let i = 1; i <= 3000; i++) {
+        const k = Buffer.alloc(i % 7 === 0 ? 18 : 17);
+        k.writeBigInt64BE(BigInt(i), 0);
+        k[8] = 0x5f;
+        if (i % 7 === 0) k[17] = 0x74;
+        const key = `key-${i % 1000}`;
+        rows.push([k, Buffer.concat([Buffer.from([0x0a, key.length]), Buffer.from(key), Buffer.from([0x2a, 100]), Buffer.alloc(100, i)])]);
+      }
+      const file = path.join(dir, 'db');
+      const bytes = writeBolt([[Buffer.from('key'), rows]]);
+      fs.writeFileSync(file, bytes);
+      const one = dbStatus(new BufferSource(bytes), { liveKeys: true });
+      const worker = await fileStatus(file, { liveKeys: true, parallelMin: 0 });
+      assert.deepEqual(worker, one);
+      // Each key's last event decides: 1000 keys, the ones whose last revision is a multiple of 7 are gone.
+      const gone = Array.from({ length: 1000 }, (_, k) => (k === 0 ? 3000 : 2000 + k)).filter((r) => r % 7 === 0).length;
+      assert.equal(one.liveKeys, 1000 - gone);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
