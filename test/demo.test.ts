@@ -1,5 +1,6 @@
 // The README's first set-up command: `npm run demo` starts a throw-away etcd on
-// 127.0.0.1:2379 when none answers there, uses etcdctl-ts against it, and stops it.
+// 127.0.0.1:2379 when none answers there (a sandbox, the code of `sandbox up`), uses
+// etcdctl-ts against it, and stops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -27,8 +28,8 @@ test('npm run demo starts an etcd, prints member list -w table and a put/get, an
   const out = r.stdout.toString();
   assert.equal(r.code, 0, `${out}\n${r.stderr}`);
   assert.match(out, /starting a throw-away etcd on 127\.0\.0\.1:2379/);
-  assert.match(out, /\|\s+ID\s+\| STATUS  \| NAME \|\s+PEER ADDRS\s+\|\s+CLIENT ADDRS\s+\| IS LEARNER \|/);
-  assert.match(out, /\| [0-9a-f]+ \| started \| demo \| http:\/\/127\.0\.0\.1:2380 \| http:\/\/127\.0\.0\.1:2379 \|      false \|/);
+  assert.match(out, /\|\s+ID\s+\| STATUS  \|  NAME   \|\s+PEER ADDRS\s+\|\s+CLIENT ADDRS\s+\| IS LEARNER \|/);
+  assert.match(out, /\| [0-9a-f]+ \| started \| default \| http:\/\/127\.0\.0\.1:2380 \| http:\/\/127\.0\.0\.1:2379 \|      false \|/);
   assert.ok(out.endsWith('$ etcdctl-ts put greeting hello from etcdctl-ts\nOK\n$ etcdctl-ts get greeting\ngreeting\nhello from etcdctl-ts\n'), out);
   assert.equal(await answers(2379), false, 'the demo stops the etcd it started');
 });

@@ -172,16 +172,25 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  *   * make-mirror: etcdctl 3.6's --max-txn-ops and --rev (v3.6.0 make_mirror_command.go);
  *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
  *   * snapshot save: our --keep (backup rotation) and --verify;
- *   * completion: etcdctl 3.6's command (its own page is checked below with the other commands').
+ *   * completion: etcdctl 3.6's command (its own page is checked below with the other commands');
+ *   * sandbox: our own command (its pages likewise).
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
     '+|completion||Generate completion script',
+    '+|sandbox down||Stops every process the sandbox started and removes its folder',
+    '+|sandbox env||Prints the export lines of the running sandbox again',
+    '+|sandbox status||Shows the members, their pids and health',
+    '+|sandbox up||Starts etcd members on free loopback ports and prints the ETCDCTL_* settings that reach them',
     '-|snapshot status||[deprecated] Gets backend snapshot status of a given file',
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],
   'etcdctl.no-help-flag.txt': [
     '+|completion||Generate completion script',
+    '+|sandbox down||Stops every process the sandbox started and removes its folder',
+    '+|sandbox env||Prints the export lines of the running sandbox again',
+    '+|sandbox status||Shows the members, their pids and health',
+    '+|sandbox up||Starts etcd members on free loopback ports and prints the ETCDCTL_* settings that reach them',
     '-|snapshot status||[deprecated] Gets backend snapshot status of a given file',
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],

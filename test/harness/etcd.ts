@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeCerts, type Certs } from './certs.js';
 import { getFreePorts, releasePorts } from './ports.js';
+import { memberArgs, type ClusterFlags } from '../../src/sandbox/members.js';
 import { runReal, stripZapLines } from './run.js';
 
 export const ETCD_BIN = process.env.ETCD_BIN || '/usr/bin/etcd';
@@ -394,33 +395,21 @@ async function startMembersOnce(n: number, opts: StartEtcdOptions): Promise<Etcd
   }
   let certs: Certs | undefined;
   if (tls) certs = makeCerts(path.join(dir, 'certs'));
-  const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
-  const token = `etcdctl-ts-${path.basename(dir)}`;
-  for (const m of members) {
-    m.args = [
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', m.clientUrl,
-      '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl,
-      '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', initialCluster,
-      '--initial-cluster-token', token,
-      '--initial-cluster-state', 'new',
-      // A lone member has nobody to lose touch with, so short ticks only make its (randomised)
-      // first self-election quicker; clusters use 50/500, fast but calm on a busy 2-core box.
-      '--heartbeat-interval', String(opts.heartbeatMs ?? (n === 1 ? 10 : 50)),
-      '--election-timeout', String(opts.electionMs ?? (n === 1 ? 100 : 500)),
+  const cluster: ClusterFlags = {
+    members: members.map((m) => ({ name: m.name, dataDir: m.dataDir, clientURL: m.clientUrl, peerURL: m.peerUrl })),
+    token: `etcdctl-ts-${path.basename(dir)}`,
+    // A lone member has nobody to lose touch with, so short ticks only make its (randomised)
+    // first self-election quicker; clusters use 50/500, fast but calm on a busy 2-core box.
+    heartbeatMs: opts.heartbeatMs ?? (n === 1 ? 10 : 50),
+    electionMs: opts.electionMs ?? (n === 1 ? 100 : 500),
+    tls: certs ? { ca: certs.ca, cert: certs.serverCert, key: certs.serverKey } : undefined,
+    extraArgs: [
       '--bcrypt-cost', String(opts.bcryptCost ?? 4),
-      '--logger=zap',
-      '--log-outputs=stderr',
       ...(opts.quotaBackendBytes !== undefined ? ['--quota-backend-bytes', String(opts.quotaBackendBytes)] : []),
-      ...(certs
-        ? ['--cert-file', certs.serverCert, '--key-file', certs.serverKey, '--trusted-ca-file', certs.ca, '--client-cert-auth']
-        : []),
       ...(opts.extraArgs ?? []),
-    ];
-  }
+    ],
+  };
+  members.forEach((m, i) => (m.args = memberArgs(cluster.members[i], cluster)));
   const tlsFiles: TlsFiles | undefined = certs ? { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } : undefined;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 10000;
 

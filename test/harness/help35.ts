@@ -635,9 +635,45 @@ export function treeOurs(): Cmd35 {
     subs: [],
     disableFlagsInUseLine: true,
   });
+  root.subs.push(sandboxTree());
   link(root);
   return root;
 }
+
+/** etcdctl-ts's own `sandbox` (README, "A local etcd: sandbox"). */
+function sandboxTree(): Cmd35 {
+  const dir = persistent(strF('dir', '', 'Folder of the sandbox: data dirs, logs, certificates (default $XDG_STATE_HOME/etcdctl-ts/sandbox or ~/.local/state/etcdctl-ts/sandbox)'));
+  const leaf = (use: string, short: string, flags: Flag35[] = [], long?: string): Cmd35 => ({ use, short, long, runnable: true, flags, subs: [] });
+  return {
+    use: 'sandbox <subcommand>',
+    short: 'Runs a local etcd to practise on (etcdctl-ts)',
+    runnable: false,
+    flags: [dir],
+    subs: [
+      leaf('up', 'Starts etcd members on free loopback ports and prints the ETCDCTL_* settings that reach them', [
+        intF('members', 1, 'How many members: 1 or 3'),
+        boolF('tls', false, 'Serve TLS with kubeadm-layout certificates and require client certificates'),
+      ], SANDBOX_UP_LONG),
+      leaf('env', 'Prints the export lines of the running sandbox again'),
+      leaf('status', 'Shows the members, their pids and health'),
+      leaf('down', 'Stops every process the sandbox started and removes its folder', [boolF('keep', false, 'Keep the folder (data dirs, logs, certificates)')]),
+    ],
+  };
+}
+
+const SANDBOX_UP_LONG = `Starts real etcd processes (the etcd on the PATH; as root, Debian's etcd-server is
+installed when there is none) on free loopback ports, detached, with their data
+dirs and logs under --dir. With --tls the members serve TLS with certificates
+laid out as kubeadm lays them out (pki/etcd/ca.crt, server.crt, peer.crt,
+healthcheck-client.crt and their keys) and ask clients for a certificate.
+
+stdout holds only the export lines, so that this works:
+
+  eval "$(etcdctl-ts sandbox up --tls)"
+
+A second up on the same folder says that it runs; members that stopped (a stale
+pid) are started again on their data.
+`;
 
 /** etcdctl v3.6.0 etcdctl/ctlv3/command/completion_command.go, the Long of NewCompletionCommand. */
 const COMPLETION_LONG_36 = `To load completions:
