@@ -19,12 +19,13 @@ import { alarmCommand, defragCommand, moveLeaderCommand } from './maintenance.js
 import { snapshotCommand } from './snapshot.js';
 import { completeCommand, completionCommand } from './completion.js';
 import { sandboxCommand } from './sandbox.js';
+import { practiceCommand } from './practice.js';
 
 export function rootCommand(): CommandDef {
   return {
     name: 'etcdctl',
     use: 'etcdctl',
     short: 'A simple command line client for etcd3.',
-    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, alarmCommand, defragCommand, endpointCommand, moveLeaderCommand, watchCommand, versionCommand, leaseCommand, memberCommand, snapshotCommand, authCommand, userCommand, roleCommand, mirrorCommand, lockCommand, electCommand, checkCommand, completionCommand, sandboxCommand, helpCommand, completeCommand],
+    subcommands: [getCommand, putCommand, delCommand, txnCommand, compactionCommand, alarmCommand, defragCommand, endpointCommand, moveLeaderCommand, watchCommand, versionCommand, leaseCommand, memberCommand, snapshotCommand, authCommand, userCommand, roleCommand, mirrorCommand, lockCommand, electCommand, checkCommand, completionCommand, sandboxCommand, practiceCommand, helpCommand, completeCommand],
   };
 }

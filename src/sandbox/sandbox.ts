@@ -108,7 +108,7 @@ export function isRunning(m: SandboxMember): boolean {
 }
 
 /** The ETCDCTL_* variables that point etcdctl (ours or Go's) at the sandbox, in the order printed. */
-export function sandboxEnv(state: SandboxState): [string, string][] {
+export function sandboxEnv(state: Pick<SandboxState, 'dir' | 'tls' | 'members'>): [string, string][] {
   const vars: [string, string][] = [['ETCDCTL_API', '3'], ['ETCDCTL_ENDPOINTS', state.members.map((m) => m.clientURL).join(',')]];
   if (state.tls) {
     const pki = pkiPaths(state.dir);
@@ -165,10 +165,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * a leader), through the client layer with the sandbox's own settings.
  */
 export async function waitHealthy(state: SandboxState, members: SandboxMember[], timeoutMs = 20000): Promise<void> {
-  const { EtcdClient, resolveClientConfig } = await import('../client/client.js');
-  const { resolveGlobals } = await import('../config/globals.js');
+  const { sandboxClient } = await import('./client.js');
   const deadline = Date.now() + timeoutMs;
-  const silent = { write() {} };
   const pending = new Set(members);
   while (pending.size > 0) {
     for (const m of pending) {
@@ -183,12 +181,7 @@ export async function waitHealthy(state: SandboxState, members: SandboxMember[],
       throw new SandboxError(`etcd member ${m.name} (${m.clientURL}) is not healthy after ${timeoutMs / 1000} s; the end of ${m.logFile}:\n${logTail(m.logFile)}`);
     }
     await Promise.all([...pending].map(async (m) => {
-      const vars = new Map<string, string>(sandboxEnv(state).filter(([k]) => k !== 'ETCDCTL_API'));
-      vars.set('ETCDCTL_ENDPOINTS', m.clientURL);
-      vars.set('ETCDCTL_DIAL_TIMEOUT', '1s');
-      vars.set('ETCDCTL_COMMAND_TIMEOUT', '1s');
-      const g = resolveGlobals(new Map(), Object.fromEntries(vars));
-      const client = new EtcdClient(await resolveClientConfig(g, { stdout: silent, stderr: silent, stdin: process.stdin }));
+      const client = await sandboxClient(state, { endpoints: [m.clientURL], timeout: '1s' });
       try {
         await client.kv.range({ key: Buffer.from('health') });
         pending.delete(m);
