@@ -5,6 +5,7 @@
  */
 import { sandboxClient } from '../../sandbox/client.js';
 import type { EtcdClient } from '../../client/client.js';
+import { Permission_Type, type Permission } from '../../proto/types.gen.js';
 import { errorText, etcdctlFlags, missing, passed, setupError, type CheckItem, type Drill } from '../drill.js';
 
 const ROOT_PASSWORD = 'practice-root';
@@ -15,6 +16,28 @@ const PREFIX = '/app/';
 const APP_KEY = '/app/config';
 const OTHER_KEY = '/secret/db-password';
 const PROBE = '/practice/auth/probe';
+
+/** The end of the range of keys under `prefix` (etcd's --prefix). */
+function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix);
+  b[b.length - 1]++;
+  return b;
+}
+
+/** Whether the permissions are exactly read on PREFIX. */
+function readsOnlyPrefix(perms: Permission[]): boolean {
+  return perms.length === 1 && perms[0].permType === Permission_Type.READ
+    && Buffer.from(perms[0].key).equals(Buffer.from(PREFIX)) && Buffer.from(perms[0].range_end).equals(prefixEnd(PREFIX));
+}
+
+const PERM_NAMES = ['read', 'write', 'readwrite'];
+
+function permText(p: Permission): string {
+  const key = Buffer.from(p.key).toString();
+  const end = Buffer.from(p.range_end ?? []);
+  const what = end.length === 0 ? key : end.equals(prefixEnd(key)) ? `the prefix ${key}` : `[${key}, ${end.toString()})`;
+  return `${PERM_NAMES[p.permType] ?? p.permType} on ${what}`;
+}
 
 const denied = (err: unknown) => /permission denied/.test(errorText(err));
 
@@ -67,26 +90,44 @@ export const auth: Drill = {
   async check(d) {
     const items: CheckItem[] = [];
     const anon = await as(d, undefined, (c) => c.kv.range({ key: Buffer.from(APP_KEY) }).then(() => 'read', (err) => errorText(err)));
-    if (anon === 'read') items.push(missing('authentication is not enabled: a client without a user reads the keys'));
-    else items.push(passed(`authentication is enabled (without a user: ${anon})`));
+    const authOn = anon !== 'read';
 
+    // The users and the role, read as root once auth is on.
+    const facts = await as(d, authOn ? `root:${ROOT_PASSWORD}` : undefined, async (c) => {
+      const text = (err: unknown) => errorText(err);
+      return {
+        root: await c.auth.userGet({ name: 'root' }).then((r) => r.msg.roles, text),
+        app: await c.auth.userGet({ name: APP_USER }).then((r) => r.msg.roles, text),
+        role: await c.auth.roleGet({ role: ROLE }).then((r) => r.msg.perm, text),
+      };
+    });
+    if (failedLogin(facts)) {
+      items.push(missing(`root cannot log in with the password ${ROOT_PASSWORD}: ${facts.loginFailed}`));
+    } else {
+      if (typeof facts.root === 'string') items.push(missing(`there is no user root: ${facts.root}`));
+      else if (facts.root.includes('root')) items.push(passed('the user root has the role root'));
+      else items.push(missing(`the user root has the roles [${facts.root.join(' ')}], not root`));
+      if (typeof facts.role === 'string') items.push(missing(`there is no role ${ROLE}: ${facts.role}`));
+      else if (readsOnlyPrefix(facts.role)) items.push(passed(`the role ${ROLE} may read the keys under ${PREFIX}, and nothing else`));
+      else items.push(missing(`the role ${ROLE} has ${facts.role.length === 0 ? 'no permission' : facts.role.map(permText).join(', ')}; it should have only read on the prefix ${PREFIX}`));
+      if (typeof facts.app === 'string') items.push(missing(`there is no user ${APP_USER}: ${facts.app}`));
+      else if (facts.app.includes(ROLE)) items.push(passed(`the user ${APP_USER} has the role ${ROLE}`));
+      else items.push(missing(`the user ${APP_USER} has the roles [${facts.app.join(' ')}], not ${ROLE}`));
+    }
+    if (!authOn) {
+      items.push(missing('authentication is not enabled: a client without a user reads the keys'));
+      return items;
+    }
+    items.push(passed(`authentication is enabled (without a user: ${anon})`));
+
+    // What each user may do, tried.
     const root = await as(d, `root:${ROOT_PASSWORD}`, async (c) => {
       await c.kv.put({ key: Buffer.from(PROBE), value: Buffer.from('ok') });
       await c.kv.deleteRange({ key: Buffer.from(PROBE) });
-      const u = await c.auth.userGet({ name: APP_USER }).catch((err) => errorText(err));
-      return { appRoles: typeof u === 'string' ? u : u.msg.roles };
-    }).catch((err) => ({ rootFailed: errorText(err) }));
-    if (failedLogin(root)) {
-      items.push(missing(`root cannot log in with the password ${ROOT_PASSWORD}: ${root.loginFailed}`));
-    } else if ('rootFailed' in root) {
-      items.push(missing(`root cannot write: ${root.rootFailed} (root needs the role root)`));
-    } else {
-      items.push(passed('root logs in and may write'));
-      if (typeof root.appRoles === 'string') items.push(missing(`there is no user ${APP_USER}: ${root.appRoles}`));
-      else if (!root.appRoles.includes(ROLE)) items.push(missing(`${APP_USER} has the roles [${root.appRoles.join(' ')}], not ${ROLE}`));
-      else items.push(passed(`${APP_USER} has the role ${ROLE}`));
-    }
-
+      return 'ok';
+    }).catch((err) => errorText(err));
+    if (root === 'ok') items.push(passed('root logs in and writes'));
+    else if (!failedLogin(root)) items.push(missing(`root cannot write: ${root}`));
     const app = await as(d, `${APP_USER}:${APP_PASSWORD}`, async (c) => {
       const read = await c.kv.range({ key: Buffer.from(APP_KEY) }).then((r) => (r.msg.kvs.length === 1 ? 'ok' : 'no key'), (err) => errorText(err));
       const write = await c.kv.put({ key: Buffer.from(APP_KEY), value: Buffer.from('mode=production') }).then(() => 'ok', (err) => (denied(err) ? 'denied' : errorText(err)));

@@ -43,14 +43,16 @@ export const backup: Drill = {
     const pki = pkiPaths(d.dir);
     return [
       `Create a snapshot of the existing etcd instance running at ${d.state.members[0].clientURL},`,
-      `saving the snapshot to ${target(d)}.`,
+      'saving the snapshot to',
+      `  ${target(d)}`,
       '',
       'The following TLS certificates and key are supplied for connecting to the server with etcdctl:',
       `  CA certificate:      ${pki.ca}`,
       `  Client certificate:  ${pki.client}`,
       `  Client key:          ${pki.clientKey}`,
       '',
-      `The member's static pod manifest is ${manifestPath(d.dir)}.`,
+      "The member's static pod manifest is",
+      `  ${manifestPath(d.dir)}`,
     ].join('\n');
   },
 

@@ -65,6 +65,7 @@ export const nospace: Drill = {
       const hk = await client.maintenance.hashKV({});
       const compacted = BigInt(hk.msg.compact_revision);
       if (compacted >= BigInt(d.params.lastRev)) items.push(passed(`the history is compacted (up to revision ${compacted})`));
+      else if (compacted < 1n) items.push(missing(`the history has not been compacted (the quota was filled by revision ${d.params.lastRev})`));
       else items.push(missing(`the history is compacted only up to revision ${compacted}; the quota was filled by revision ${d.params.lastRev}`));
       const st = await client.maintenance.status({});
       const size = Number(st.msg.dbSize);

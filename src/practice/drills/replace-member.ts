@@ -58,14 +58,16 @@ export const replaceMember: Drill = {
 
   task(d) {
     return [
-      `The etcd cluster at ${survivors(d).map((m) => m.clientURL).join(',')} has lost member`,
-      `${FAILED}: its machine failed and its data is gone. Replace it with a new member ${NEW}:`,
+      `The etcd cluster at ${survivors(d).map((m) => m.clientURL).join(',')} has lost`,
+      `member ${FAILED}: its machine failed and its data is gone. Replace it with a new member, ${NEW}:`,
       '',
       `  1. remove ${FAILED} from the cluster;`,
       `  2. add ${NEW} with the peer URL ${d.params.peerURL};`,
-      `  3. start etcd for ${NEW} in the background with the data dir ${newDataDir(d)},`,
-      `     serving clients on ${d.params.clientURL} (listen and advertise) and peers on`,
-      `     ${d.params.peerURL}, joining the existing cluster; its log in ${newLog(d)}.`,
+      `  3. start etcd for ${NEW} in the background, joining the existing cluster:`,
+      `       data dir    ${newDataDir(d)}`,
+      `       client URL  ${d.params.clientURL} (listen and advertise)`,
+      `       peer URL    ${d.params.peerURL}`,
+      `       log         ${newLog(d)}`,
     ].join('\n');
   },
 

@@ -49,11 +49,14 @@ export const restore: Drill = {
 
   task(d) {
     return [
-      `A snapshot of the etcd member running at ${d.state.members[0].clientURL} was saved to`,
-      `${snapshotFile(d)} before some unwanted changes.`,
+      `A snapshot of the etcd member running at ${d.state.members[0].clientURL} was saved,`,
+      'before some unwanted changes, to',
+      `  ${snapshotFile(d)}`,
       '',
-      `Restore it into the new data dir ${restoreDir(d)}, then make the member`,
-      `run on the restored data: update its static pod manifest, ${manifestPath(d.dir)}.`,
+      'Restore it into the new data dir',
+      `  ${restoreDir(d)}`,
+      "and make the member run on the restored data: update its static pod manifest,",
+      `  ${manifestPath(d.dir)}`,
       '',
       '(The check boots etcd on the data dir the manifest names, as the kubelet would.)',
     ].join('\n');
@@ -83,7 +86,7 @@ export const restore: Drill = {
     try {
       const key = await booted.client.kv.range({ key: Buffer.from(KEY) });
       const value = key.msg.kvs[0]?.value ? Buffer.from(key.msg.kvs[0].value).toString() : undefined;
-      if (value === 'version=1') items.push(passed(`etcd starts on it (${booted.how}) and serves the snapshot's data: ${KEY} is version=1`));
+      if (value === 'version=1') items.push(passed(`${booted.how} serves the snapshot's data: ${KEY} is version=1`));
       else items.push(missing(`etcd serves ${KEY} as ${value === undefined ? 'missing' : JSON.stringify(value)}, not the snapshot's version=1`));
       const later = await booted.client.kv.range({ key: Buffer.from(LATER), count_only: true });
       if (Number(later.msg.count) === 0) items.push(passed('the changes made after the snapshot are gone'));
