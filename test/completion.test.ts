@@ -49,7 +49,7 @@ function values(words: string[]): string[] {
 describe('what is offered for the words typed', () => {
   const SUBCOMMANDS = [
     'alarm', 'auth', 'check', 'compaction', 'completion', 'defrag', 'del', 'elect', 'endpoint', 'get', 'help', 'lease', 'lock',
-    'make-mirror', 'member', 'move-leader', 'put', 'role', 'sandbox', 'snapshot', 'txn', 'user', 'version', 'watch',
+    'make-mirror', 'member', 'move-leader', 'practice', 'put', 'role', 'sandbox', 'snapshot', 'txn', 'user', 'version', 'watch',
   ];
 
   test('a first word: every command of the tree, by name, with its short description; never the hidden __complete', () => {

@@ -173,11 +173,16 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
  *   * snapshot save: our --keep (backup rotation) and --verify;
  *   * completion: etcdctl 3.6's command (its own page is checked below with the other commands');
- *   * sandbox: our own command (its pages likewise).
+ *   * sandbox and practice: our own commands (their pages likewise).
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
     '+|completion||Generate completion script',
+    '+|practice check||Checks the drill: what passed, what is missing, and the commands a candidate would type',
+    '+|practice list||Lists the drills',
+    '+|practice reset||Stops the drill\'s etcd processes and removes its folder',
+    '+|practice show||Prints the task of the drill set up again',
+    '+|practice start||Sets a drill up on a fresh sandbox and prints its task',
     '+|sandbox down||Stops every process the sandbox started and removes its folder',
     '+|sandbox env||Prints the export lines of the running sandbox again',
     '+|sandbox status||Shows the members, their pids and health',
@@ -187,6 +192,11 @@ const OUR_DIFFERENCES: Record<string, string[]> = {
   ],
   'etcdctl.no-help-flag.txt': [
     '+|completion||Generate completion script',
+    '+|practice check||Checks the drill: what passed, what is missing, and the commands a candidate would type',
+    '+|practice list||Lists the drills',
+    '+|practice reset||Stops the drill\'s etcd processes and removes its folder',
+    '+|practice show||Prints the task of the drill set up again',
+    '+|practice start||Sets a drill up on a fresh sandbox and prints its task',
     '+|sandbox down||Stops every process the sandbox started and removes its folder',
     '+|sandbox env||Prints the export lines of the running sandbox again',
     '+|sandbox status||Shows the members, their pids and health',

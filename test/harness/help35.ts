@@ -635,7 +635,7 @@ export function treeOurs(): Cmd35 {
     subs: [],
     disableFlagsInUseLine: true,
   });
-  root.subs.push(sandboxTree());
+  root.subs.push(sandboxTree(), practiceTree());
   link(root);
   return root;
 }
@@ -657,6 +657,32 @@ function sandboxTree(): Cmd35 {
       leaf('env', 'Prints the export lines of the running sandbox again'),
       leaf('status', 'Shows the members, their pids and health'),
       leaf('down', 'Stops every process the sandbox started and removes its folder', [boolF('keep', false, 'Keep the folder (data dirs, logs, certificates)')]),
+    ],
+  };
+}
+
+/** etcdctl-ts's own `practice` (README, "Practise for the exam"). */
+function practiceTree(): Cmd35 {
+  const dir = persistent(strF('dir', '', 'Folder of the drill: its etcd, certificates and files (default $XDG_STATE_HOME/etcdctl-ts/practice or ~/.local/state/etcdctl-ts/practice)'));
+  const leaf = (use: string, short: string, long?: string): Cmd35 => ({ use, short, long, runnable: true, flags: [], subs: [] });
+  return {
+    use: 'practice <subcommand>',
+    short: 'CKA-style etcd drills that check themselves (etcdctl-ts)',
+    runnable: false,
+    flags: [dir],
+    subs: [
+      leaf('list', 'Lists the drills'),
+      leaf('start <drill>', 'Sets a drill up on a fresh sandbox and prints its task', `Starts a sandbox etcd for the drill (replacing any drill set up in --dir),
+puts the drill's data and files in place and prints the task, worded as the
+exam words it. Solve it with etcdctl (the real one or this one), then run
+"etcdctl-ts practice check".
+`),
+      leaf('show', 'Prints the task of the drill set up again'),
+      leaf('check', 'Checks the drill: what passed, what is missing, and the commands a candidate would type', `Looks at the cluster and the files (not at what was typed) and prints each thing
+the task asks for as passed or missing, then the commands a candidate would
+type. Exits 1 until everything has passed.
+`),
+      leaf('reset', "Stops the drill's etcd processes and removes its folder"),
     ],
   };
 }
