@@ -62,7 +62,7 @@ async function runEnv(ctx: Context): Promise<void> {
 async function runStatus(ctx: Context): Promise<void> {
   const { dir } = await sandboxDir(ctx);
   const sb = await import('../src/sandbox/sandbox.js');
-  const s = await sb.status(dir);
+  const s = await sb.status(dir, ctx.env);
   printer(ctx).status(s.state.dir, s.state.tls, s.members.map((m) => ({ ...m.member, running: m.running, error: m.error })));
   if (s.members.some((m) => m.error !== '')) throw new EtcdctlError('unhealthy sandbox', ExitCode.Error);
 }
@@ -70,7 +70,7 @@ async function runStatus(ctx: Context): Promise<void> {
 async function runDown(ctx: Context): Promise<void> {
   const { dir } = await sandboxDir(ctx);
   const sb = await import('../src/sandbox/sandbox.js');
-  const r = await sb.down({ dir, keep: ctx.flags.keep === true });
+  const r = await sb.down({ dir, keep: ctx.flags.keep === true, env: ctx.env });
   printer(ctx).stopped(dir, r.stopped, r.removed);
 }
 

@@ -205,8 +205,10 @@ export async function stopMember(m: SandboxMember): Promise<boolean> {
 function isEmptyDir(dir: string): boolean {
   try {
     return readdirSync(dir).length === 0;
-  } catch {
-    return true; // missing
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new SandboxError(`${dir} is a file, not a folder`, ['Name an empty or new folder with --dir.']);
+    throw new SandboxError(`cannot read ${dir}: ${(err as Error).message}`);
   }
 }
 
@@ -228,7 +230,14 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       launchMember(existing, m);
     }
     writeState(existing);
-    await waitHealthy(existing, existing.members, opts.readyTimeoutMs);
+    try {
+      await waitHealthy(existing, existing.members, opts.readyTimeoutMs);
+    } catch (err) {
+      // Leave nothing half-started behind: the members started here stop again.
+      for (const m of stopped) await stopMember(m);
+      writeState(existing);
+      throw err;
+    }
     return { state: existing, how: 'restarted', restarted: stopped.map((m) => m.name) };
   }
   if (!isEmptyDir(dir)) {
@@ -295,7 +304,7 @@ export interface DownResult {
  * whose data dir lies inside it (one a drill or its candidate started there),
  * then removes the folder unless `keep`.
  */
-export async function down(opts: { dir: string; keep?: boolean }): Promise<DownResult> {
+export async function down(opts: { dir: string; keep?: boolean; env?: NodeJS.ProcessEnv }): Promise<DownResult> {
   const dir = path.resolve(opts.dir);
   const state = readState(dir);
   const stopped: { name: string; pid: number }[] = [];
@@ -308,7 +317,7 @@ export async function down(opts: { dir: string; keep?: boolean }): Promise<DownR
     stopped.push({ name: path.relative(dir, p.dataDir), pid: p.pid });
   }
   if (!state && stopped.length === 0) {
-    throw new SandboxError(`no sandbox in ${dir}`, existsSync(dir) ? [] : ['Start one with: etcdctl-ts sandbox up']);
+    throw new SandboxError(`no sandbox in ${dir}`, existsSync(dir) ? [] : [`Start one with: etcdctl-ts sandbox up${dirFlag(dir, opts.env ?? {})}`]);
   }
   let removed = false;
   if (!opts.keep) {
@@ -328,9 +337,9 @@ export interface MemberStatus {
 }
 
 /** Each member of the sandbox: whether its process runs and whether it answers. */
-export async function status(dir: string): Promise<{ state: SandboxState; members: MemberStatus[] }> {
+export async function status(dir: string, env: NodeJS.ProcessEnv = {}): Promise<{ state: SandboxState; members: MemberStatus[] }> {
   const state = readState(path.resolve(dir));
-  if (!state) throw new SandboxError(`no sandbox in ${path.resolve(dir)}`, ['Start one with: etcdctl-ts sandbox up']);
+  if (!state) throw new SandboxError(`no sandbox in ${path.resolve(dir)}`, [`Start one with: etcdctl-ts sandbox up${dirFlag(dir, env)}`]);
   const members = await Promise.all(state.members.map(async (member): Promise<MemberStatus> => {
     if (!isRunning(member)) return { member, running: false, error: 'not running' };
     try {
