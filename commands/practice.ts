@@ -71,7 +71,11 @@ async function runCheck(ctx: Context): Promise<void> {
   const { dir, flag } = await practiceDir(ctx);
   const pr = await import('../src/practice/practice.js');
   const r = await pr.check(dir, ctx.env, flag);
-  (await printer(ctx)).checked(r.drill.name, r.items, r.passed, r.drill.solution(r.ctx));
+  const p = await printer(ctx);
+  p.checked(r.drill.name, r.items, r.passed, r.drill.solution(r.ctx));
+  if (r.stopped.length > 0) {
+    p.note(`note: ${r.stopped.join(', ')} of the drill's sandbox ${r.stopped.length === 1 ? 'is' : 'are'} not running; start ${r.stopped.length === 1 ? 'it' : 'them'} again on ${r.stopped.length === 1 ? 'its' : 'their'} data with: etcdctl-ts sandbox up --dir ${shellQuote(dir)}`);
+  }
   if (!r.passed) throw new EtcdctlError(`drill ${r.drill.name} not passed yet`, ExitCode.Error);
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SandboxError } from '../sandbox/errors.js';
-import { down, readState, up, writeState, type DownResult } from '../sandbox/sandbox.js';
+import { down, isRunning, readState, up, writeState, type DownResult } from '../sandbox/sandbox.js';
 import { etcdProcessesUnder } from '../io/procs.js';
 import type { CheckItem, Drill, DrillContext, Params } from './drill.js';
 import { DRILLS, findDrill } from './drills/index.js';
@@ -91,13 +91,16 @@ export interface Checked {
   ctx: DrillContext;
   items: CheckItem[];
   passed: boolean;
+  /** Members of the drill's sandbox whose process is gone (a reboot, a kill). */
+  stopped: string[];
 }
 
 /** Checks the drill set up in `dir`. */
 export async function check(dir: string, env: NodeJS.ProcessEnv, dirFlag: string): Promise<Checked> {
   const { drill, ctx } = current(dir, env, dirFlag);
+  const stopped = ctx.state.members.filter((m) => !isRunning(m)).map((m) => m.name);
   const items = await drill.check(ctx);
-  return { drill, ctx, items, passed: items.length > 0 && items.every((i) => i.ok) };
+  return { drill, ctx, items, passed: items.length > 0 && items.every((i) => i.ok), stopped };
 }
 
 /** Stops every process of the drill in `dir` and removes the folder. */
