@@ -106,13 +106,15 @@ export const auth: Drill = {
     } else {
       if (typeof facts.root === 'string') items.push(missing(`there is no user root: ${facts.root}`));
       else if (facts.root.includes('root')) items.push(passed('the user root has the role root'));
-      else items.push(missing(`the user root has the roles [${facts.root.join(' ')}], not root`));
+      else if (facts.root.length === 0) items.push(missing(`the user root has no role yet: it needs the role root (etcdctl's auth enable gives it)`));
+      else items.push(missing(`the user root has the roles ${facts.root.join(', ')}, not root`));
       if (typeof facts.role === 'string') items.push(missing(`there is no role ${ROLE}: ${facts.role}`));
       else if (readsOnlyPrefix(facts.role)) items.push(passed(`the role ${ROLE} may read the keys under ${PREFIX}, and nothing else`));
       else items.push(missing(`the role ${ROLE} has ${facts.role.length === 0 ? 'no permission' : facts.role.map(permText).join(', ')}; it should have only read on the prefix ${PREFIX}`));
       if (typeof facts.app === 'string') items.push(missing(`there is no user ${APP_USER}: ${facts.app}`));
       else if (facts.app.includes(ROLE)) items.push(passed(`the user ${APP_USER} has the role ${ROLE}`));
-      else items.push(missing(`the user ${APP_USER} has the roles [${facts.app.join(' ')}], not ${ROLE}`));
+      else if (facts.app.length === 0) items.push(missing(`the user ${APP_USER} has no role: grant it ${ROLE}`));
+      else items.push(missing(`the user ${APP_USER} has the roles ${facts.app.join(', ')}, not ${ROLE}`));
     }
     if (!authOn) {
       items.push(missing('authentication is not enabled: a client without a user reads the keys'));

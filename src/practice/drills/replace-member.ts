@@ -28,22 +28,39 @@ export const replaceMember: Drill = {
   members: 3,
   tls: false,
 
-  async setup(d) {
+  async setup(d, log) {
+    // etcd refuses `member add` ("unhealthy cluster") until its members have
+    // been connected to each other for 5 s: the drill starts once they have.
+    const settled = Date.now() + 5500;
     const client = await sandboxClient(d.state);
+    const failed = d.state.members.find((x) => x.name === FAILED)!;
     let failedID: string;
     try {
       await client.kv.put({ key: Buffer.from(KEY), value: Buffer.from('{"kind":"Namespace"}') });
       const list = await client.cluster.memberList({});
       const m = list.msg.members.find((x) => x.name === FAILED);
-      if (!m) throw new Error(`no member named ${FAILED}`);
+      const other = list.msg.members.find((x) => x.name !== FAILED);
+      if (!m || !other) throw new Error(`no member named ${FAILED}`);
       failedID = m.ID.toString(16);
+      // The member that fails is not the leader: the cluster answers at once, without an election.
+      const fc = await sandboxClient(d.state, { endpoints: [failed.clientURL] });
+      try {
+        const st = await fc.maintenance.status({});
+        if (st.msg.leader === m.ID) await fc.maintenance.moveLeader({ targetID: other.ID });
+      } finally {
+        fc.close();
+      }
     } catch (err) {
       throw setupError('replace-member', 'reading the members', err);
     } finally {
       client.close();
     }
+    const wait = settled - Date.now();
+    if (wait > 0) {
+      log('letting the cluster settle (etcd adds members only to a cluster whose members have been connected for 5 s)');
+      await new Promise((r) => setTimeout(r, wait));
+    }
     // The machine dies and its disk with it.
-    const failed = d.state.members.find((x) => x.name === FAILED)!;
     if (failed.pid !== undefined) await stopProcess(failed.pid, { signal: 'SIGKILL' });
     for (const p of etcdProcessesUnder(failed.dataDir)) await stopProcess(p.pid, { signal: 'SIGKILL' });
     rmSync(failed.dataDir, { recursive: true, force: true });
@@ -68,6 +85,8 @@ export const replaceMember: Drill = {
       `       client URL  ${d.params.clientURL} (listen and advertise)`,
       `       peer URL    ${d.params.peerURL}`,
       `       log         ${newLog(d)}`,
+      '',
+      `(\`member add\` prints the settings the new member starts with.)`,
     ].join('\n');
   },
 
