@@ -174,6 +174,24 @@ describe('TLS', () => {
     await connectionFailure(t, [`--endpoints=${peerHostPort}`, ...tlsFlags(), 'get', 'tls/k'], /peer port|2380/i);
   });
 
+  test("TLS peer port with client-cert auth (kubeadm's :2380), all three cert flags given: the hint names the peer port and the member's client URL", T, async (t) => {
+    // A sandbox made as kubeadm makes a member: TLS on both ports, client certificates required on both.
+    const { up, down } = await import('../src/sandbox/sandbox.js');
+    const { pkiPaths } = await import('../src/sandbox/pki.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conn-kubeadm-'));
+    t.after(() => down({ dir }).catch(() => fs.rmSync(dir, { recursive: true, force: true })));
+    const { state } = await up({ dir, tls: true, env: process.env });
+    const m = state.members[0];
+    const pki = pkiPaths(dir);
+    const flags = [`--cacert=${pki.ca}`, `--cert=${pki.client}`, `--key=${pki.clientKey}`];
+    const cause = new RegExp(`^127\\.0\\.0\\.1:${m.peerPort} is etcd's peer port .*use a client URL in --endpoints; this member's: https://127\\.0\\.0\\.1:${m.clientPort}\\.$`);
+    await connectionFailure(t, [`--endpoints=${m.peerURL}`, ...flags, 'get', 'k'], cause, /closed the TLS connection|pass --cert/);
+    await connectionFailure(t, [`--endpoints=127.0.0.1:${m.peerPort}`, ...flags, 'get', 'k'], cause);
+    // The same flags on the client URL work.
+    const ok = await runOurs([`--endpoints=${m.clientURL}`, ...flags, 'get', 'k']);
+    assert.equal(ok.code, 0, show(ok));
+  });
+
   test('refused port: the hint says connection refused', T, async (t) => {
     const port = await getFreePort();
     const r = await connectionFailure(t, [`--endpoints=127.0.0.1:${port}`, 'get', 'k'], /refused/i);

@@ -6,7 +6,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { authority, tlsServerName, type Endpoint } from './endpoints.js';
-import type { ConnectError, ConnectOptions } from './grpc.js';
+import type { ConnectError, ConnectOptions, TlsSettings } from './grpc.js';
 import { formatDuration } from '../go/duration.js';
 
 const UNKNOWN_CA = new Set([
@@ -34,19 +34,7 @@ const H2_PREFACE = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'
 export function probeCause(ep: Endpoint, opts: ConnectOptions, timeoutMs = 1000): Promise<Cause> {
   return new Promise((resolve) => {
     const t = opts.tls;
-    let sock: Socket;
-    if (t) {
-      const o: ConnectionOptions = {
-        host: ep.host, port: ep.port, path: ep.socketPath, ALPNProtocols: ['h2'],
-        rejectUnauthorized: !t.insecureSkipVerify, ca: t.ca, cert: t.cert, key: t.key,
-      } as ConnectionOptions;
-      const name = tlsServerName(ep, t.serverName);
-      if (name) o.servername = name;
-      if (t.insecureSkipVerify) o.checkServerIdentity = () => undefined;
-      sock = tlsConnect(o);
-    } else {
-      sock = ep.socketPath !== undefined ? netConnect(ep.socketPath) : netConnect(ep.port, ep.host);
-    }
+    const sock = dialRaw(ep, t, 'h2');
     let settled = false;
     const done = (c: Cause) => {
       if (settled) return;
@@ -66,6 +54,72 @@ export function probeCause(ep: Endpoint, opts: ConnectOptions, timeoutMs = 1000)
       else done(cause('connection closed before HTTP/2 settings were received', 'ERR_NO_HTTP2'));
     });
   });
+}
+
+/** A socket to `ep`: TLS with the client's own settings (offering `alpn`), or plain TCP / a unix socket. */
+function dialRaw(ep: Endpoint, t: TlsSettings | null, alpn: string): Socket {
+  if (!t) return ep.socketPath !== undefined ? netConnect(ep.socketPath) : netConnect(ep.port, ep.host);
+  const o: ConnectionOptions = {
+    host: ep.host, port: ep.port, path: ep.socketPath, ALPNProtocols: [alpn],
+    rejectUnauthorized: !t.insecureSkipVerify, ca: t.ca, cert: t.cert, key: t.key,
+  } as ConnectionOptions;
+  const name = tlsServerName(ep, t.serverName);
+  if (name) o.servername = name;
+  if (t.insecureSkipVerify) o.checkServerIdentity = () => undefined;
+  return tlsConnect(o);
+}
+
+/**
+ * Asks `ep` for GET /members over HTTP/1.1 (TLS with the client's settings,
+ * or plaintext). etcd's peer listener answers it (200, an X-Etcd-Cluster-Id
+ * header, the members as JSON); a client port answers 404. Resolves with the
+ * client URLs of the member whose peer port this is (all members' when it
+ * cannot tell), or undefined when this is no peer port.
+ */
+function probePeerMembers(ep: Endpoint, t: TlsSettings | null, timeoutMs: number): Promise<PeerClientURLs | undefined> {
+  return new Promise((resolve) => {
+    const sock = dialRaw(ep, t, 'http/1.1');
+    let got = '';
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(peerClientURLs(got, ep));
+    };
+    const timer = setTimeout(done, timeoutMs);
+    sock.once(t ? 'secureConnect' : 'connect', () => sock.write(`GET /members HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
+    sock.on('data', (d: Buffer) => {
+      got += d.toString('utf8');
+      // Done once the headers and the body they announce are in.
+      const end = got.indexOf('\r\n\r\n');
+      const length = end < 0 ? undefined : /\r\nContent-Length: *(\d+)/i.exec(got.slice(0, end))?.[1];
+      if (got.length > 1 << 16 || (end >= 0 && (length === undefined || Buffer.byteLength(got.slice(end + 4)) >= Number(length)))) done();
+    });
+    sock.once('error', done);
+    sock.once('close', done);
+  });
+}
+
+/** Client URLs; `own` says they are the answering member's rather than the whole cluster's. */
+export type PeerClientURLs = string[] & { own?: boolean };
+
+/** From a raw HTTP answer to GET /members: the client URLs to suggest, or undefined when it is not a peer port's answer. */
+export function peerClientURLs(answer: string, ep: Pick<Endpoint, 'port'>): PeerClientURLs | undefined {
+  const end = answer.indexOf('\r\n\r\n');
+  if (end < 0 || !/^HTTP\/1\.\d 200/.test(answer) || !/\r\nX-Etcd-Cluster-Id:/i.test(answer.slice(0, end))) return undefined;
+  let members: { peerURLs?: string[]; clientURLs?: string[] }[];
+  try {
+    members = JSON.parse(answer.slice(end + 4).trim());
+    if (!Array.isArray(members)) return Object.assign([], { own: false });
+  } catch {
+    return Object.assign([], { own: false });
+  }
+  const port = (u: string) => /:(\d+)\/?$/.exec(u)?.[1];
+  const own = members.find((m) => (m.peerURLs ?? []).some((u) => port(u) === String(ep.port)));
+  const urls = (own ? own.clientURLs ?? [] : members.flatMap((m) => m.clientURLs ?? [])).filter((u) => typeof u === 'string');
+  return Object.assign(urls, { own: own !== undefined });
 }
 
 /** Opens a TLS handshake (no verification) to see whether the server speaks TLS at all. */
@@ -123,6 +177,10 @@ function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<'client' | 'peer' 
 const peerPort = (where: string) =>
   `${where} answers plain HTTP/1.1 only: it looks like etcd's peer port (usually 2380); use the client port (usually 2379) in --endpoints.`;
 
+const knownPeerPort = (where: string, clientURLs: PeerClientURLs) =>
+  `${where} is etcd's peer port (it answers the members' HTTP paths, not gRPC): use a client URL in --endpoints${
+    clientURLs.length === 0 ? ' (usually port 2379)' : `; ${clientURLs.own ? "this member's" : "the cluster's"}: ${clientURLs.join(',')}`}.`;
+
 /** One line describing why `err` happened, with the flag that fixes it. */
 export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise<string> {
   const ep = err.endpoint;
@@ -160,6 +218,9 @@ export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise
       return `${where} rejected our client certificate: pass a --cert/--key pair signed by the CA the server trusts.`;
     }
     if (/wrong version number|packet length too long|unknown protocol|ECONNRESET|socket hang up|disconnected|closed/i.test(`${code} ${message}`)) {
+      // The TLS handshake worked but no gRPC came: etcd's TLS peer listener (kubeadm's :2380) does that.
+      const peer = await probePeerMembers(ep, opts.tls, 1000);
+      if (peer) return knownPeerPort(where, peer);
       const kind = await probeHttp1(ep, 1000);
       if (kind === 'peer') return peerPort(where);
       if (kind === 'client') return `${where} does not speak TLS: use http:// in --endpoints and drop --cacert/--cert/--key.`;
