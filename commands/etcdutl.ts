@@ -10,6 +10,7 @@ import { GLOBAL_FLAGS } from '../src/config/globals.js';
 import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { fileStatus } from '../src/snapshot/status.js';
 import { goSemver } from '../src/go/semver.js';
+import { ETCDCTL_TS_VERSION } from '../src/cli/version.gen.js';
 import { restoreCommand, snapshotError } from './snapshot.js';
 import { defragOffline } from './maintenance.js';
 
@@ -119,7 +120,7 @@ export function etcdutlRoot(): CommandDef {
         name: 'version',
         use: 'version',
         short: 'Prints the version of etcdutl',
-        run: (ctx) => ctx.text().version(ETCDUTL_VERSION, ETCDUTL_API_VERSION, 'etcdutl'),
+        run: (ctx) => ctx.text().version(ETCDUTL_VERSION, ETCDUTL_API_VERSION, ETCDCTL_TS_VERSION, 'etcdutl'),
         offline: true,
       },
       {

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, runUtil, stripZapLines, type RunResult } from './harness/run.js';
+import { PACKAGE_VERSION, runOurs, runReal, runUtil, stripZapLines, type RunResult } from './harness/run.js';
 import { directClient, parallel } from './snapshot.fixtures.js';
 import { locksOn } from '../src/io/locks.js';
 import { humanBytes } from '../src/go/humanize.js';
@@ -173,7 +173,7 @@ describe('etcdutl-ts: the command line (no server)', () => {
   });
 
   test('version, and no ETCDCTL_* variable changes anything', T, async () => {
-    const version = 'etcdutl version: 3.6.0\nAPI version: 3.6\n';
+    const version = `etcdutl version: 3.6.0\nAPI version: 3.6\netcdutl-ts version: ${PACKAGE_VERSION}\n`;
     assert.deepEqual(out(await runUtil(['version'])), [0, version, '']);
     // etcdctl's variables: not read, not warned of; ETCDCTL_API is not looked at.
     assert.deepEqual(out(await runUtil(['version'], { env: { ETCDCTL_API: '2', ETCDCTL_WRITE_OUT: 'json', ETCDCTL_FOO: '1' } })), [0, version, '']);

@@ -7,7 +7,8 @@
 //     harness/help35.ts builds from facts transcribed from the v3.5 source (plus the additions of
 //     ours the README documents); the page 3.4.23 printed only says which command's page it is.
 //   * ETCDCTL_API=4: 3.5 says `unsupported API version: 4` (3.4: no colon).
-//   * `version`: `etcdctl version: 3.5.0` / `API version: 3.5`.
+//   * `version`: `etcdctl version: 3.5.0` / `API version: 3.5`, and our third line
+//     `etcdctl-ts version: <package.json's version>`.
 // Known intended differences of ours that are not flagged: a flag wins over its ETCDCTL_*
 // variable (etcdctl exits with "conflicting environment variable"); connection failures get one
 // extra explanatory stderr line; refused connections fail fast.
@@ -16,7 +17,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { startEtcd, type EtcdHandle } from './harness/etcd.js';
-import { runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
+import { PACKAGE_VERSION, runOurs, runReal, stripZapLines, type RunOptions, type RunResult } from './harness/run.js';
 import { helpPageAs35 } from './harness/help35.js';
 
 const T = { timeout: 60000 };
@@ -407,8 +408,8 @@ describe('--endpoints lists', () => {
 });
 
 describe('version (ours alone: 3.5 text)', () => {
-  const V = 'etcdctl version: 3.5.0\nAPI version: 3.5\n';
-  test('version prints the 3.5 version lines, contacts no server, ignores -w', T, async () => {
+  const V = `etcdctl version: 3.5.0\nAPI version: 3.5\netcdctl-ts version: ${PACKAGE_VERSION}\n`;
+  test("version prints the 3.5 version lines and then etcdctl-ts's own, contacts no server, ignores -w", T, async () => {
     for (const args of [['version'], ['version', '-w', 'json'], ['--endpoints=127.0.0.1:1', 'version'], ['vers'], ['version', 'extra']]) {
       const r = await runOurs(args);
       assert.equal(r.stdout.toString('utf8'), V, JSON.stringify(args));

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { REPO_ROOT, runOurs, runReal, type RunResult } from './harness/run.js';
 import {
-  allPaths, expectedPage, find, fixturePages, link, nameOf, renderPage, tree35, treeOurs, type Cmd35, type Flag35, type RenderOptions,
+  allPaths, expectedPage, find, fixturePages, link, nameOf, OUR_NAME_LINE, renderPage, tree35, treeOurs, type Cmd35, type Flag35, type RenderOptions,
 } from './harness/help35.js';
 
 const T = { timeout: 120000 };
@@ -173,10 +173,12 @@ describe('the generator reproduces the real etcdctl 3.4.23', () => {
  *   * snapshot status / restore: not marked deprecated (no "[deprecated] ", no "Moved to etcdutl");
  *   * snapshot save: our --keep (backup rotation) and --verify;
  *   * completion: etcdctl 3.6's command (its own page is checked below with the other commands');
- *   * sandbox and practice: our own commands (their pages likewise).
+ *   * sandbox and practice: our own commands (their pages likewise);
+ *   * the root page names etcdctl-ts and its version under etcdctl's NAME line.
  */
 const OUR_DIFFERENCES: Record<string, string[]> = {
   'etcdctl.txt': [
+    `+|${OUR_NAME_LINE}`,
     '+|completion||Generate completion script',
     '+|practice check||Checks the drill: what passed, what is missing, and the commands a candidate would type',
     '+|practice list||Lists the drills',
@@ -191,6 +193,7 @@ const OUR_DIFFERENCES: Record<string, string[]> = {
     '+|snapshot status||Gets backend snapshot status of a given file',
   ],
   'etcdctl.no-help-flag.txt': [
+    `+|${OUR_NAME_LINE}`,
     '+|completion||Generate completion script',
     '+|practice check||Checks the drill: what passed, what is missing, and the commands a candidate would type',
     '+|practice list||Lists the drills',

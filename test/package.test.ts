@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './harness/run.js';
+import { PACKAGE_VERSION, REPO_ROOT } from './harness/run.js';
 import { writeBolt } from '../src/snapshot/bbolt-writer.js';
 import { BufferSource } from '../src/snapshot/source.js';
 import { dbStatus } from '../src/snapshot/status.js';
@@ -25,10 +25,10 @@ test('the packed tarball installs offline and runs', { timeout: 120000 }, () => 
     const installed = readdirSync(path.join(project, 'node_modules', 'etcdctl-ts', 'dist', 'bundle')).sort();
     assert.deepEqual(installed, ['THIRD-PARTY-LICENSES.txt', 'cli.cjs', 'cli.cjs.cache', 'etcdutl.cjs', 'etcdutl.cjs.cache', 'jq.cjs', 'jq.wasm']);
     const version = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdctl-ts'), ['version'], { encoding: 'utf8' });
-    assert.equal(version, 'etcdctl version: 3.5.0\nAPI version: 3.5\n');
+    assert.equal(version, `etcdctl version: 3.5.0\nAPI version: 3.5\netcdctl-ts version: ${PACKAGE_VERSION}\n`);
     // The second program, etcdutl-ts, with its own bundle.
     const utilVersion = execFileSync(path.join(project, 'node_modules', '.bin', 'etcdutl-ts'), ['version'], { encoding: 'utf8' });
-    assert.equal(utilVersion, 'etcdutl version: 3.6.0\nAPI version: 3.6\n');
+    assert.equal(utilVersion, `etcdutl version: 3.6.0\nAPI version: 3.6\netcdutl-ts version: ${PACKAGE_VERSION}\n`);
     // snapshot status needs CRC-32C: @node-rs/crc32, required at run time (the bundle does not
     // contain it) from the install's node_modules, or the JavaScript CRC when it is not there.
     const db = path.join(dir, 'small.db');

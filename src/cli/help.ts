@@ -5,9 +5,16 @@
 import { defaultText, type FlagSpec } from '../config/flags.js';
 import { tabwrite } from '../go/tabwriter.js';
 import type { CommandDef } from './types.js';
+import { ETCDCTL_TS_VERSION } from './version.gen.js';
 
+/** The etcdctl release whose commands, flags and output this one follows (what scripts read). */
 export const ETCDCTL_VERSION = '3.5.0';
 export const API_VERSION = '3.5';
+export { ETCDCTL_TS_VERSION };
+
+/** The root page's line under etcdctl's NAME: which tool answered, and which release it follows. */
+export const rootNameLine = (program: string, follows: string) =>
+  `(${program}-ts ${ETCDCTL_TS_VERSION}, following ${program} ${follows.replace(/^(\d+\.\d+)\..*$/, "$1")})`;
 
 const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'bool', default: false, usage: '' };
 
@@ -39,7 +46,7 @@ export function sortedSubcommands(def: CommandDef): CommandDef[] {
 }
 
 /** The help text for `def`, whose ancestors (root first) are `path`. */
-export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpec[], opts: { helpFlag?: boolean } = {}): string {
+export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpec[], opts: { helpFlag?: boolean; version?: string } = {}): string {
   const isRoot = path.length === 0;
   const names = [...path.slice(1), def].map((d) => d.name);
   const fullName = isRoot ? def.name : names.join(' ');
@@ -47,8 +54,11 @@ export function renderHelp(def: CommandDef, path: CommandDef[], globals: FlagSpe
   const useLine = isRoot
     ? `${def.use} [flags]`
     : `${[path[0].name, ...names.slice(0, -1), def.use].join(' ')}${(hasSubs || def.run) && !def.disableFlagsInUseLine ? ' [flags]' : ''}`;
-  let t = `NAME:\n\t${fullName} - ${def.short}\n\nUSAGE:\n\t${useLine}\n`;
-  if (isRoot) t += `\nVERSION:\n\t${ETCDCTL_VERSION}\n`;
+  const version = opts.version ?? ETCDCTL_VERSION;
+  let t = `NAME:\n\t${fullName} - ${def.short}\n`;
+  if (isRoot) t += `\t${rootNameLine(def.name, version)}\n`;
+  t += `\nUSAGE:\n\t${useLine}\n`;
+  if (isRoot) t += `\nVERSION:\n\t${version}\n`;
   if (hasSubs) t += `\nAPI VERSION:\n\t${API_VERSION}\n`;
   if (hasSubs) {
     t += '\n\nCOMMANDS:\n';

@@ -42,9 +42,9 @@ export class TextPrinter {
     this.out.write(text);
   }
 
-  /** version: `program` is etcdctl or etcdutl. */
-  version(version: string, api: string, program = 'etcdctl'): void {
-    this.out.write(`${program} version: ${version}\nAPI version: ${api}\n`);
+  /** version: `program` is etcdctl or etcdutl; `own` is this tool's version (package.json's), on a line of its own after etcdctl's two. */
+  version(version: string, api: string, own: string, program = 'etcdctl'): void {
+    this.out.write(`${program} version: ${version}\nAPI version: ${api}\n${program}-ts version: ${own}\n`);
   }
 
   /** txn -i's section prompts. */

@@ -25,6 +25,8 @@
  * 3.5.0 (`version`, README), so the root page is rendered with that number.
  */
 
+import { PACKAGE_VERSION } from './run.js';
+
 export const ETCD_TAG = 'v3.5.33';
 export const VERSION_35 = '3.5.0';
 export const API_VERSION_35 = '3.5';
@@ -455,6 +457,8 @@ export interface RenderOptions {
   helpFlag?: boolean;
   version?: string;
   apiVersion?: string;
+  /** A line under the root page's NAME line (etcdctl-ts's own: which tool answered). */
+  nameLine?: string;
 }
 
 /** The help page of the command at `path` as pkg/cobrautl's UsageFunc prints it. */
@@ -483,6 +487,7 @@ export function renderPage(root: Cmd35, path: readonly string[], opts: RenderOpt
 
   let t = 'NAME:\n';
   t += isRoot ? `\t${nameOf(c)} - ${c.short}\n` : `\t${cmdName(c, rootOf)} - ${c.short}\n`;
+  if (isRoot && opts.nameLine !== undefined) t += `\t${opts.nameLine}\n`;
   t += `\nUSAGE:\n\t${useLine}\n`;
   if (isRoot) t += `\nVERSION:\n\t${opts.version ?? VERSION_35}\n`;
   if (c.subs.length > 0) t += `\nAPI VERSION:\n\t${opts.apiVersion ?? API_VERSION_35}\n`;
@@ -582,6 +587,9 @@ export function fixturePages(): { name: string; path: string[]; opts: RenderOpti
 
 // ---------------------------------------------------------------------------------------------
 // etcdctl-ts's documented differences (README, "Differences from etcdctl")
+
+/** The line etcdctl-ts's root page has under etcdctl's NAME line: its own name and version (package.json's). */
+export const OUR_NAME_LINE = `(etcdctl-ts ${PACKAGE_VERSION}, following etcdctl 3.5)`;
 
 /**
  * The 3.5 tree with what etcdctl-ts deliberately does otherwise, each stated here:
@@ -744,7 +752,7 @@ PowerShell:
 
 /** The page etcdctl-ts is expected to print for `path`: 3.5's with the differences of treeOurs. */
 export function expectedPage(path: readonly string[], opts: RenderOptions = {}): string {
-  return renderPage(treeOurs(), path, opts);
+  return renderPage(treeOurs(), path, { nameLine: OUR_NAME_LINE, ...opts });
 }
 
 /**

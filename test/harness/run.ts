@@ -13,6 +13,8 @@ export const REAL_ETCDCTL = process.env.REAL_ETCDCTL || '/usr/bin/etcdctl';
 export const REPO_ROOT: string = findRepoRoot();
 export const OUR_BIN: string = path.join(REPO_ROOT, 'bin', 'etcdctl-ts.js');
 export const OUR_UTIL_BIN: string = path.join(REPO_ROOT, 'bin', 'etcdutl-ts.js');
+/** package.json's version: the one `version`'s third line and the root help page name. */
+export const PACKAGE_VERSION: string = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function findRepoRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url)); // <repo>/dist/test/harness
