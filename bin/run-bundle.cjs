@@ -35,7 +35,17 @@ function runBundle(file, writeCacheVar) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`, {
+  let source;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    // A clone where `npm run build` has not run yet (npm ci does not build).
+    const root = path.resolve(path.dirname(file), '..', '..');
+    process.stderr.write(`Error: ${path.basename(process.argv[1] || file).replace(/\.js$/, '')} is not built yet: run \`npm run build\` in ${root}\n`);
+    process.exit(1);
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,
     // The bundle has no import() of its own; this only keeps one working if it ever does.
