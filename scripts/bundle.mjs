@@ -53,6 +53,10 @@ for (const bundle of BUNDLES) results.push(await build({
   supported: { 'dynamic-import': false },
   // Native (a .node binary per platform): required at run time from node_modules, if there.
   external: ['@node-rs/crc32', '@node-rs/crc32-*'],
+  // No comments or indentation: a smaller file to read and compile at every start, and
+  // ASCII only (esbuild escapes what strings hold; comments were the rest), which V8 keeps
+  // as a one-byte string.
+  minifyWhitespace: true,
   outfile: bundle.out,
   logLevel: 'warning',
   write: false,
