@@ -71,16 +71,12 @@ test("a peer port's answer to GET /members: the client URLs of the member it bel
   ]);
   const answer = (status: string, headers: string, text: string) => `HTTP/1.1 ${status}\r\n${headers}Content-Length: ${text.length}\r\n\r\n${text}`;
   const peer = answer('200 OK', 'Content-Type: application/json\r\nX-Etcd-Cluster-Id: 627f6a4ddf2510ad\r\n', body);
-  const own = peerClientURLs(peer, { port: 12380 });
-  assert.deepEqual([...(own ?? [])], ['https://10.0.0.2:2379', 'https://b.example:2379']);
-  assert.equal(own?.own, true);
+  assert.deepEqual(peerClientURLs(peer, { port: 12380 }), { urls: ['https://10.0.0.2:2379', 'https://b.example:2379'], own: true });
   // Behind a port mapping nothing matches: every member's client URLs.
-  const all = peerClientURLs(peer, { port: 443 });
-  assert.deepEqual([...(all ?? [])], ['https://10.0.0.1:2379', 'https://10.0.0.2:2379', 'https://b.example:2379']);
-  assert.equal(all?.own, false);
+  assert.deepEqual(peerClientURLs(peer, { port: 443 }), { urls: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379', 'https://b.example:2379'], own: false });
   // A client port (404), any other server (no cluster header), a body that is not the members.
   assert.equal(peerClientURLs(answer('404 Not Found', 'Content-Type: text/plain\r\n', '404 page not found\n'), { port: 2379 }), undefined);
   assert.equal(peerClientURLs(answer('200 OK', 'Content-Type: application/json\r\n', body), { port: 12380 }), undefined);
-  assert.deepEqual([...(peerClientURLs(answer('200 OK', 'X-Etcd-Cluster-Id: 1\r\n', 'not json'), { port: 2380 }) ?? ['none'])], []);
+  assert.deepEqual(peerClientURLs(answer('200 OK', 'X-Etcd-Cluster-Id: 1\r\n', 'not json'), { port: 2380 }), { urls: [], own: false });
   assert.equal(peerClientURLs('HTTP/1.1 200 OK\r\nX-Etcd-Cluster-Id: 1\r\n', { port: 2380 }), undefined, 'headers not complete');
 });

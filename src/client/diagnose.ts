@@ -70,40 +70,56 @@ function dialRaw(ep: Endpoint, t: TlsSettings | null, alpn: string): Socket {
 }
 
 /**
- * Asks `ep` for GET /members over HTTP/1.1 (TLS with the client's settings,
- * or plaintext). etcd's peer listener answers it (200, an X-Etcd-Cluster-Id
- * header, the members as JSON); a client port answers 404. Resolves with the
- * client URLs of the member whose peer port this is (all members' when it
- * cannot tell), or undefined when this is no peer port.
+ * Sends GET `path` over HTTP/1.1 on a socket of its own (TLS with the client's
+ * settings, or plaintext) and resolves with the answer as far as it came:
+ * until `enough` says so, the server closes, or `timeoutMs` runs out. Never rejects.
  */
-function probePeerMembers(ep: Endpoint, t: TlsSettings | null, timeoutMs: number): Promise<PeerClientURLs | undefined> {
+function httpGet(ep: Endpoint, t: TlsSettings | null, path: string, timeoutMs: number, enough: (answer: Buffer) => boolean): Promise<string> {
   return new Promise((resolve) => {
     const sock = dialRaw(ep, t, 'http/1.1');
-    let got = '';
+    const chunks: Buffer[] = [];
     let finished = false;
     const done = () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
       sock.destroy();
-      resolve(peerClientURLs(got, ep));
+      resolve(Buffer.concat(chunks).toString('utf8'));
     };
     const timer = setTimeout(done, timeoutMs);
-    sock.once(t ? 'secureConnect' : 'connect', () => sock.write(`GET /members HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
+    sock.once(t ? 'secureConnect' : 'connect', () => sock.write(`GET ${path} HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
     sock.on('data', (d: Buffer) => {
-      got += d.toString('utf8');
-      // Done once the headers and the body they announce are in.
-      const end = got.indexOf('\r\n\r\n');
-      const length = end < 0 ? undefined : /\r\nContent-Length: *(\d+)/i.exec(got.slice(0, end))?.[1];
-      if (got.length > 1 << 16 || (end >= 0 && (length === undefined || Buffer.byteLength(got.slice(end + 4)) >= Number(length)))) done();
+      chunks.push(d);
+      if (enough(Buffer.concat(chunks))) done();
     });
     sock.once('error', done);
     sock.once('close', done);
   });
 }
 
-/** Client URLs; `own` says they are the answering member's rather than the whole cluster's. */
-export type PeerClientURLs = string[] & { own?: boolean };
+/** Whether `answer` holds its headers and the whole body they announce (or more than 64 KiB). */
+function complete(answer: Buffer): boolean {
+  const end = answer.indexOf('\r\n\r\n');
+  if (answer.length > 1 << 16) return true;
+  if (end < 0) return false;
+  const length = /\r\nContent-Length: *(\d+)/i.exec(answer.subarray(0, end).toString('latin1'))?.[1];
+  return length === undefined || answer.length - (end + 4) >= Number(length);
+}
+
+/**
+ * Asks `ep` for GET /members. etcd's peer listener answers it (200, an
+ * X-Etcd-Cluster-Id header, the members as JSON); a client port answers 404.
+ * Resolves with the client URLs to suggest, or undefined when this is no peer port.
+ */
+async function probePeerMembers(ep: Endpoint, t: TlsSettings | null, timeoutMs: number): Promise<PeerClientURLs | undefined> {
+  return peerClientURLs(await httpGet(ep, t, '/members', timeoutMs, complete), ep);
+}
+
+/** Client URLs to suggest; `own` says they are the answering member's rather than the whole cluster's. */
+export interface PeerClientURLs {
+  urls: string[];
+  own: boolean;
+}
 
 /** From a raw HTTP answer to GET /members: the client URLs to suggest, or undefined when it is not a peer port's answer. */
 export function peerClientURLs(answer: string, ep: Pick<Endpoint, 'port'>): PeerClientURLs | undefined {
@@ -112,14 +128,14 @@ export function peerClientURLs(answer: string, ep: Pick<Endpoint, 'port'>): Peer
   let members: { peerURLs?: string[]; clientURLs?: string[] }[];
   try {
     members = JSON.parse(answer.slice(end + 4).trim());
-    if (!Array.isArray(members)) return Object.assign([], { own: false });
   } catch {
-    return Object.assign([], { own: false });
+    return { urls: [], own: false };
   }
+  if (!Array.isArray(members)) return { urls: [], own: false };
   const port = (u: string) => /:(\d+)\/?$/.exec(u)?.[1];
   const own = members.find((m) => (m.peerURLs ?? []).some((u) => port(u) === String(ep.port)));
   const urls = (own ? own.clientURLs ?? [] : members.flatMap((m) => m.clientURLs ?? [])).filter((u) => typeof u === 'string');
-  return Object.assign(urls, { own: own !== undefined });
+  return { urls, own: own !== undefined };
 }
 
 /** Opens a TLS handshake (no verification) to see whether the server speaks TLS at all. */
@@ -150,36 +166,18 @@ function probeTls(ep: Endpoint, timeoutMs: number): Promise<boolean> {
  * Sends a plain HTTP/1.1 GET /health. etcd's client port answers 200 (it serves
  * HTTP/1 beside gRPC); its peer port answers too, but not 200 (it has no /health).
  */
-function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<'client' | 'peer' | 'none'> {
-  return new Promise((resolve) => {
-    const sock = ep.socketPath !== undefined ? netConnect(ep.socketPath) : netConnect(ep.port, ep.host);
-    let got = '';
-    let finished = false;
-    const done = () => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      sock.destroy();
-      if (!got.startsWith('HTTP/1.')) resolve('none');
-      else resolve(/^HTTP\/1\.\d 200/.test(got) ? 'client' : 'peer');
-    };
-    const timer = setTimeout(done, timeoutMs);
-    sock.once('connect', () => sock.write(`GET /health HTTP/1.1\r\nHost: ${authority(ep)}\r\nConnection: close\r\n\r\n`));
-    sock.on('data', (d) => {
-      got += d.toString('latin1');
-      if (got.includes('\r\n')) done();
-    });
-    sock.once('error', done);
-    sock.once('close', done);
-  });
+async function probeHttp1(ep: Endpoint, timeoutMs: number): Promise<'client' | 'peer' | 'none'> {
+  const got = await httpGet(ep, null, '/health', timeoutMs, (answer) => answer.includes('\r\n'));
+  if (!got.startsWith('HTTP/1.')) return 'none';
+  return /^HTTP\/1\.\d 200/.test(got) ? 'client' : 'peer';
 }
 
 const peerPort = (where: string) =>
   `${where} answers plain HTTP/1.1 only: it looks like etcd's peer port (usually 2380); use the client port (usually 2379) in --endpoints.`;
 
-const knownPeerPort = (where: string, clientURLs: PeerClientURLs) =>
+const knownPeerPort = (where: string, { urls, own }: PeerClientURLs) =>
   `${where} is etcd's peer port (it answers the members' HTTP paths, not gRPC): use a client URL in --endpoints${
-    clientURLs.length === 0 ? ' (usually port 2379)' : `; ${clientURLs.own ? "this member's" : "the cluster's"}: ${clientURLs.join(',')}`}.`;
+    urls.length === 0 ? ' (usually port 2379)' : `; ${own ? "this member's" : "the cluster's"}: ${urls.join(',')}`}.`;
 
 /** One line describing why `err` happened, with the flag that fixes it. */
 export async function diagnose(err: ConnectError, opts: ConnectOptions): Promise<string> {
