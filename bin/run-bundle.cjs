@@ -37,7 +37,9 @@ function runBundle(file, writeCacheVar) {
   }
   let source;
   try {
-    source = readFileSync(file, 'utf8');
+    // The bundle is ASCII (scripts/bundle.mjs checks): read as Latin-1, which is the same
+    // text and quicker to turn into a string than UTF-8.
+    source = readFileSync(file, 'latin1');
   } catch (err) {
     if (err.code !== 'ENOENT') throw err;
     // A clone where `npm run build` has not run yet (npm ci does not build).

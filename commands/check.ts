@@ -2,8 +2,7 @@
  * check perf and check datascale: real load on the cluster, judged with
  * etcdctl's thresholds.
  */
-import { randomBytes } from 'node:crypto';
-import { timersPromises } from '../src/builtins.js';
+import { crypto, timersPromises } from '../src/builtins.js';
 import type { CommandDef, Context } from '../src/cli/types.js';
 import { badFeature, EtcdctlError, ExitCode } from '../src/errors.js';
 import { prefixEnd } from '../src/keys.js';
@@ -47,7 +46,7 @@ export function keyMaker(prefix: string, size: number): () => Buffer {
   const buf = Buffer.alloc(size);
   const head = Buffer.from(prefix, 'utf8');
   return () => {
-    let v = (randomBytes(8).readBigUInt64BE() >> 1n) << 1n; // zig-zag of a non-negative number
+    let v = (crypto().randomBytes(8).readBigUInt64BE() >> 1n) << 1n; // zig-zag of a non-negative number
     let i = 0;
     while (v >= 0x80n) {
       buf[i++] = Number(v & 0x7fn) | 0x80;

@@ -4,7 +4,6 @@ import { badArgs, EtcdctlError, ExitCode } from '../src/errors.js';
 import { FlagValueError } from '../src/config/flags.js';
 import { parseHexUint64 } from '../src/ids.js';
 import { goQuote } from '../src/go/quote.js';
-import { encodeMessage } from '../src/proto/registry.js';
 import { failureText, loginFirst, targetEndpoints } from './endpoint.js';
 import type { AlarmMember, AlarmResponse, StatusResponse } from '../src/proto/types.gen.js';
 import { AlarmRequest_AlarmAction } from '../src/proto/types.gen.js';
@@ -35,6 +34,7 @@ async function runAlarmDisarm(ctx: Context): Promise<void> {
     disarmed.push(...r.msg.alarms);
   }
   const msg = { header: null, alarms: disarmed };
+  const { encodeMessage } = await import('../src/proto/registry.js');
   const reply: Reply<AlarmResponse> = { msg, raw: encodeMessage('etcdserverpb.AlarmResponse', msg), type: 'etcdserverpb.AlarmResponse' };
   printer.alarm(reply);
 }

@@ -6,21 +6,27 @@
 // chunks was measured too: it helps `version` but makes `get` slower.)
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { PATCHES } from './bundle-patches.mjs';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
-// commander requires child_process when it loads, for subcommands that are
-// separate executables, which this CLI has none of; loading it (and dgram
-// with it) cost every start about a millisecond. It is required on use instead.
-const lazyChildProcessInCommander = {
-  name: 'lazy-child-process-in-commander',
+// Libraries' code made lazier on its way in (scripts/bundle-patches.mjs).
+const libraryPatches = {
+  name: 'library-patches',
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const eager = "const childProcess = require('node:child_process');";
-      if (!source.includes(eager)) throw new Error(`${args.path}: the require of child_process to make lazy is not there`);
-      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
-      return { contents: source.replace(eager, lazy), loader: 'js' };
-    });
+    for (const { filter, patch } of PATCHES) {
+      b.onLoad({ filter }, (args) => ({ contents: patch(args.path, readFileSync(args.path, 'utf8')), loader: 'js' }));
+    }
+  },
+};
+
+// grpc-js asks net.isIPv6 about every address it connects to; it gets src/client/ip.ts's
+// check, which answers for an IPv4 address or a name without compiling Node's IPv6 expression.
+const quickIpChecksForGrpc = {
+  name: 'quick-ip-checks-for-grpc',
+  setup(b) {
+    b.onResolve({ filter: /^net$/ }, (args) =>
+      /[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer) ? { path: path.resolve('src/client/net-for-grpc.ts') } : undefined);
   },
 };
 
@@ -61,13 +67,17 @@ for (const bundle of BUNDLES) results.push(await build({
   logLevel: 'warning',
   write: false,
   metafile: true,
-  plugins: [lazyChildProcessInCommander, jqBesideBundle],
+  plugins: [libraryPatches, quickIpChecksForGrpc, jqBesideBundle],
 }));
 // Written under a temporary name and renamed, so that a CLI starting meanwhile
 // never loads half a bundle.
 mkdirSync('dist/bundle', { recursive: true });
 BUNDLES.forEach((bundle, i) => {
-  writeFileSync(`${bundle.out}.tmp`, results[i].outputFiles[0].contents);
+  const contents = results[i].outputFiles[0].contents;
+  // bin/run-bundle.cjs reads the bundle as Latin-1, which is its text only while it is ASCII.
+  const at = contents.findIndex((byte) => byte > 0x7f);
+  if (at >= 0) throw new Error(`${bundle.out}: a byte that is not ASCII at offset ${at}`);
+  writeFileSync(`${bundle.out}.tmp`, contents);
   renameSync(`${bundle.out}.tmp`, bundle.out);
 });
 copyFileSync(`${JQ_WEB}/jq.wasm`, 'dist/bundle/jq.wasm');

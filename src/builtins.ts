@@ -12,3 +12,5 @@ export const childProcess = (): typeof import('node:child_process') => load('nod
 export const https = (): typeof import('node:https') => load('node:https');
 export const dns = (): typeof import('node:dns') => load('node:dns');
 export const timersPromises = (): typeof import('node:timers/promises') => load('node:timers/promises');
+export const crypto = (): typeof import('node:crypto') => load('node:crypto');
+export const http = (): typeof import('node:http') => load('node:http');

@@ -2,7 +2,7 @@
  * Endpoints as etcdctl accepts them: `host:port`, `http://host:port`,
  * `https://host:port`, `unix:path`, `unix://path` and `unixs://path`.
  */
-import { isIP } from 'node:net';
+import { isIP } from './ip.js';
 export interface Endpoint {
   /** Exactly as the user wrote it; printed back by endpoint commands. */
   raw: string;

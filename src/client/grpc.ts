@@ -12,9 +12,9 @@ import { Client, Metadata, credentials, connectivityState, type ChannelCredentia
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { forWire } from '../proto/registry.js';
 import { EventEmitter } from 'node:events';
-import { STATUS_CODES } from 'node:http';
 import { authority, tlsServerName, type Endpoint } from './endpoints.js';
 import { GrpcError, Status } from './status.js';
+import { http } from '../builtins.js';
 
 export { GrpcError, Status } from './status.js';
 
@@ -113,7 +113,7 @@ function nonGrpcReply(httpStatus: number | undefined, contentType: string | unde
   const grpcType = contentType !== undefined && /^application\/grpc($|[+;])/.test(contentType);
   if (grpcType && (httpStatus === undefined || httpStatus === 200)) return undefined;
   const errs: string[] = [];
-  if (httpStatus !== undefined && httpStatus !== 200) errs.push(`unexpected HTTP status code received from server: ${httpStatus} (${STATUS_CODES[httpStatus] ?? ''})`);
+  if (httpStatus !== undefined && httpStatus !== 200) errs.push(`unexpected HTTP status code received from server: ${httpStatus} (${http().STATUS_CODES[httpStatus] ?? ''})`);
   if (contentType === undefined) errs.push('malformed header: missing HTTP content-type');
   else if (!grpcType) errs.push(`transport: received unexpected content-type ${JSON.stringify(contentType)}`);
   return new GrpcError(httpStatus === undefined || httpStatus === 200 ? Status.UNKNOWN : httpStatusToGrpc(httpStatus), errs.join('; '));

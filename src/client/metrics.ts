@@ -1,8 +1,7 @@
 /** A member's Prometheus /metrics over HTTP(S): check datascale reads its memory use there. */
-import { get as httpGet } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { readFileSync } from 'node:fs';
-import { https } from '../builtins.js';
+import { http, https } from '../builtins.js';
 import type { GlobalOptions } from '../config/globals.js';
 
 /**
@@ -24,7 +23,7 @@ export async function fetchMetrics(
       if (g.cert) options.cert = readFileSync(g.cert);
       if (g.key) options.key = readFileSync(g.key);
     }
-    const req = (url.startsWith('https://') ? https().get : httpGet)(url, options, (res) => {
+    const req = (url.startsWith('https://') ? https().get : http().get)(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

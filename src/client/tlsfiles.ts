@@ -5,7 +5,8 @@
  * CA bundle. etcdctl refuses such files with exit 128 instead of failing to
  * connect; so do we.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { crypto } from '../builtins.js';
 
 interface PemBlock {
   type: string;
@@ -46,20 +47,20 @@ export function keyPairProblem(certPem: Buffer, keyPem: Buffer): string | undefi
   }
   let leaf: X509Certificate;
   try {
-    leaf = new X509Certificate(certs[0].body);
+    leaf = new (crypto().X509Certificate)(certs[0].body);
   } catch {
     return 'x509: malformed certificate';
   }
   let key: KeyObject;
   try {
-    key = createPrivateKey(keyBlocks[keyAt].body);
+    key = crypto().createPrivateKey(keyBlocks[keyAt].body);
   } catch {
     return 'tls: failed to parse private key';
   }
   const pub = leaf.publicKey;
   if (pub.asymmetricKeyType !== key.asymmetricKeyType) return 'tls: private key type does not match public key type';
   const der = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
-  if (!der(pub).equals(der(createPublicKey(key)))) return 'tls: private key does not match public key';
+  if (!der(pub).equals(der(crypto().createPublicKey(key)))) return 'tls: private key does not match public key';
   return undefined;
 }
 
@@ -67,7 +68,7 @@ export function keyPairProblem(certPem: Buffer, keyPem: Buffer): string | undefi
 export function caBundleProblem(caPem: Buffer): string | undefined {
   for (const block of pemBlocks(caPem)) {
     try {
-      new X509Certificate(block.body.replace(/-----(BEGIN|END) [^\r\n-]*-----/g, '-----$1 CERTIFICATE-----'));
+      new (crypto().X509Certificate)(block.body.replace(/-----(BEGIN|END) [^\r\n-]*-----/g, '-----$1 CERTIFICATE-----'));
     } catch {
       // Go parses every block as a certificate; a key's DER has no certificate body.
       return block.type.endsWith('PRIVATE KEY') ? 'x509: malformed tbs certificate' : 'x509: malformed certificate';

@@ -6,10 +6,9 @@
  *   member ID  = first 8 bytes (big-endian) of SHA-1(sorted peer URLs joined ‖ cluster token)
  *   cluster ID = first 8 bytes (big-endian) of SHA-1(member IDs ascending, 8 bytes BE each)
  */
-import { createHash } from 'node:crypto';
-import net from 'node:net';
-import { dns } from '../builtins.js';
+import { crypto, dns } from '../builtins.js';
 import { goQuote } from '../go/quote.js';
+import { isIP, isIPv6 } from '../client/ip.js';
 import { goParseURL, goSplitHostPort, parsePeerURL, PeerURLError } from '../go/url.js';
 
 /** A bad --initial-cluster / --initial-advertise-peer-urls / --name: etcd's message. */
@@ -64,7 +63,7 @@ export interface Member {
 /** etcd's member ID: SHA-1 of the sorted peer URLs joined without separator, then the cluster token. */
 export function memberId(peerURLs: string[], token: string): bigint {
   const sorted = [...peerURLs].sort(byText);
-  return createHash('sha1').update(Buffer.from(sorted.join('') + token, 'utf8')).digest().readBigUInt64BE(0);
+  return crypto().createHash('sha1').update(Buffer.from(sorted.join('') + token, 'utf8')).digest().readBigUInt64BE(0);
 }
 
 /** etcd's cluster ID: SHA-1 of the member IDs in ascending order, 8 bytes big-endian each. */
@@ -72,7 +71,7 @@ export function clusterId(ids: bigint[]): bigint {
   const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const buf = Buffer.alloc(8 * sorted.length);
   sorted.forEach((id, i) => buf.writeBigUInt64BE(id, 8 * i));
-  return createHash('sha1').update(buf).digest().readBigUInt64BE(0);
+  return crypto().createHash('sha1').update(buf).digest().readBigUInt64BE(0);
 }
 
 /** Go's %q of a []string: ["a" "b"]. */
@@ -88,12 +87,12 @@ async function resolveURL(url: string): Promise<string> {
   if (!hp) throw new Error(`missing port in address`);
   if (hp.host === 'localhost') return url;
   let ip = hp.host;
-  if (net.isIP(ip) === 0) {
+  if (isIP(ip) === 0) {
     const addrs = await dns().promises.lookup(hp.host, { all: true, verbatim: true });
     if (addrs.length === 0) throw new Error(`no such host`);
     ip = addrs[0].address;
   }
-  const host = net.isIPv6(ip) ? `[${ip}]:${hp.port}` : `${ip}:${hp.port}`;
+  const host = isIPv6(ip) ? `[${ip}]:${hp.port}` : `${ip}:${hp.port}`;
   return `${u.scheme}://${host}`;
 }
 

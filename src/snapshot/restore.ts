@@ -19,7 +19,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 import { BoltError, IntegrityError } from './bbolt.js';
 import { BoltWriter, type PageOut } from './bbolt-writer.js';
 import { BucketReader, FileOut, bucketName, byBytes } from './copy.js';
@@ -121,7 +121,7 @@ function checkTrailer(src: ByteSource, snapshotPath: string, skip: boolean): num
   }
   const dbSize = size - SHA256_SIZE;
   if (!skip) {
-    const h = createHash('sha256');
+    const h = crypto().createHash('sha256');
     const step = 1 << 20;
     for (let off = 0; off < dbSize; off += step) h.update(src.read(off, Math.min(step, dbSize - off)));
     const want = Buffer.from(src.read(dbSize, SHA256_SIZE));

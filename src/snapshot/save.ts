@@ -13,7 +13,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { crypto } from '../builtins.js';
 import type { EtcdClient, EtcdStream, Reply } from '../client/client.js';
 import { GrpcError, Status } from '../client/status.js';
 import { fileErrorText } from './status.js';
@@ -36,7 +37,7 @@ interface SnapshotMessage {
 
 /** The SHA-256 check of the stream: every byte but the last 32 is hashed; the last 32 are the digest. */
 export class TrailerCheck {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash = crypto().createHash('sha256');
   private tail = Buffer.alloc(0);
   size = 0;
 
