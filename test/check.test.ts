@@ -183,17 +183,20 @@ test('check perf stopped after 2 s: Ctrl-C cleans up and reports (etcdctl 3.5), 
     } else {
       // etcdctl 3.5 catches Ctrl-C: the load stops, the keys are deleted and the verdict on
       // the writes done is printed right after the progress line, which is never finished
-      // (no final time, no line end); exit 0 on PASS. 3.4, the binary here, has no handler
+      // (no final time, no line end); exit 0 on PASS, 1 on FAIL (two seconds of writes on a
+      // busy machine can fall short of the load's rate). 3.4, the binary here, has no handler
       // yet: killed by SIGINT, its keys left behind.
-      assert.equal(oursCode, 0);
       assert.equal(ours.child.signalCode, null);
-      assert.match(ours.out.stdout, /^(\r \d+ \/ 60 +[\d.]+%( \d\dm\d\ds)?)+PASS: Throughput is \d+ writes\/s\nPASS: Slowest request took \d+\.\d{6}s\nPASS: Stddev is \d+\.\d{6}s\nPASS\n$/);
+      const verdict = /^(?:\r \d+ \/ 60 +[\d.]+%(?: \d\dm\d\ds)?)+((?:(?:PASS|FAIL): Throughput (?:is|too low:) \d+ writes\/s\n)(?:(?:PASS: Slowest request took|Slowest request took too long:) \d+\.\d{6}s\n)(?:(?:PASS: Stddev is|Stddev too high:) \d+\.\d{6}s\n)(PASS|FAIL)\n)$/.exec(ours.out.stdout);
+      assert.ok(verdict, `not a progress line then a verdict: ${JSON.stringify(ours.out.stdout)}`);
+      assert.equal(verdict[2] === 'PASS', !/FAIL|too (?:low|long|high):/.test(verdict[1]), verdict[1]);
+      assert.equal(oursCode, verdict[2] === 'PASS' ? 0 : 1, verdict[1]);
       assert.equal(await keysLeft(b), 0);
       if (/version: 3\.4\./.test(realVersion)) {
         assert.equal(real.child.signalCode, 'SIGINT');
         assert.ok((await keysLeft(a)) > 0);
       } else {
-        assert.equal(realCode, 0);
+        assert.equal(realCode, /\nPASS\n$/.test(real.out.stdout) ? 0 : 1);
         assert.equal(await keysLeft(a), 0);
       }
     }
