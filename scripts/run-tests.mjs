@@ -16,8 +16,9 @@ function find(dir) {
 // The files that run longest (measured: each holds a test of 40-65 s) start first, so that the
 // short ones fill in beside them and none is left running alone at the end. Three at a time on
 // two cores: with two, a core was idle whenever a file waited (on a timeout, a server's start,
-// an election), 18 % of the run; with three it is busy (measured 2026-12-04: 10 m 13 s -> 8 m
-// 22 s). TEST_CONCURRENCY=n changes it.
+// an election), about 18 % of the run; with three, vmstat shows 0-4 % idle (measured
+// 2026-12-04: the tests took 612 s with two, 502 s with three, the second run also with about
+// 200 fewer CLI processes in the help tests). TEST_CONCURRENCY=n changes it.
 const LONGEST_FIRST = ['kv.diff', 'auth.diff', 'check.test', 'help35', 'faults.test', 'watch.diff', 'mirror.test', 'large.diff', 'connection.test'];
 const rank = (f) => {
   const i = LONGEST_FIRST.findIndex((name) => f.includes(`/${name}`));
