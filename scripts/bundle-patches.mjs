@@ -85,6 +85,6 @@ export function lazyDescriptorsInProtoLoader(file, source) {
 
 /** The patches: which library file each applies to, and the change. */
 export const PATCHES = [
-  { name: 'lazy-child-process-in-commander', filter: /[\\/]commander[\\/]lib[\\/]command\.js$/, patch: lazyChildProcessInCommander },
-  { name: 'lazy-descriptors-in-proto-loader', filter: /[\\/]@grpc[\\/]proto-loader[\\/]build[\\/]src[\\/]index\.js$/, patch: lazyDescriptorsInProtoLoader },
+  { filter: /[\\/]commander[\\/]lib[\\/]command\.js$/, patch: lazyChildProcessInCommander },
+  { filter: /[\\/]@grpc[\\/]proto-loader[\\/]build[\\/]src[\\/]index\.js$/, patch: lazyDescriptorsInProtoLoader },
 ];

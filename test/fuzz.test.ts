@@ -4,15 +4,12 @@
 import { rng } from './harness/rng.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { argify, parseCompare, goUnquote } from '../src/txn/grammar.js';
 import { parseDuration, DurationError } from '../src/go/duration.js';
 import { parseFlagValue, FlagValueError, type FlagSpec } from '../src/config/flags.js';
 import { decodeMessage as decode } from '../src/proto/registry.js';
 import { EtcdctlError } from '../src/errors.js';
-import { run } from '../src/cli/main.js';
-import { loadPrinters } from '../src/cli/context.js';
-import { rootCommand } from '../commands/index.js';
+import { runInProcess } from './harness/inprocess.js';
 
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
@@ -109,7 +106,6 @@ test('protobuf decoding of random and mutated bytes: an Error, never a crash', (
 });
 
 test('whole command lines: every outcome is an exit code, with nothing thrown', { timeout: 120000 }, async () => {
-  await loadPrinters();
   const r = rng(SEED + 3);
   const vocab = [
     'get', 'put', 'del', 'txn', 'compaction', 'member', 'list', 'add', 'remove', 'endpoint', 'status', 'health', 'alarm',
@@ -118,16 +114,13 @@ test('whole command lines: every outcome is an exit code, with nothing thrown', 
     '--prefix=maybe', '--limit=abc', '--order', 'DESCEND', '--sort-by', 'x', '-h', '--help', '--write-out=protobuf', '--lease=zz',
     '--peer-urls', 'ftp://x', 'zz', '--keys-only', '--count-only', '--consistency=q', '-wjson', '--dial-timeout=5x', '--',
   ];
-  const sink = () => ({ write: () => undefined });
   for (let i = 0; i < 400; i++) {
     const argv = Array.from({ length: 1 + Math.floor(r() * 6) }, () => pick(r, vocab));
-    const stdin = new PassThrough();
-    stdin.end();
     // A closed port: anything that gets as far as connecting fails at once.
     const env = { ETCDCTL_ENDPOINTS: '127.0.0.1:1', ETCDCTL_DIAL_TIMEOUT: '200ms', ETCDCTL_COMMAND_TIMEOUT: '500ms' };
     let code: number;
     try {
-      code = await run({ root: rootCommand(), argv, env, io: { stdout: sink(), stderr: sink(), stdin } });
+      ({ code } = await runInProcess(argv, env));
     } catch (err) {
       assert.fail(`etcdctl-ts ${argv.join(' ')} threw ${(err as Error).stack}`);
     }
